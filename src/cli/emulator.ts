@@ -1,0 +1,86 @@
+/**
+ * `npm run emulator -- --port P --speed N --state-file F [--seed S] [--json]`
+ * Runs the Stark Bank sandbox emulator on its own. With --json it prints one line
+ * `{"url": ..., "publicKey": ...}` when ready, for tools that start it as a child process.
+ */
+import { parseArgs } from 'node:util'
+import { startEmulator } from '../main/emulator/emulator'
+
+const USAGE = `Usage: npm run emulator -- [--port P] [--speed N] [--state-file F] [--seed S] [--json]
+  --port        TCP port on 127.0.0.1 (default 0: any free port)
+  --speed       emulator seconds per real second (default 1; 1440 runs a day per minute)
+  --state-file  keep state in this file and continue from it on the next start
+  --seed        seed for the sandbox's random choices (payment delays, ids)
+  --json        print one JSON line {"url","publicKey"} when ready`
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}\n`)
+  process.exit(2)
+}
+
+function number(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!Number.isFinite(value) || value < 0)
+    fail(`--${name} must be a non-negative number, got "${raw}"`)
+  return value
+}
+
+async function main(): Promise<void> {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        speed: { type: 'string' },
+        'state-file': { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false }
+      }
+    }))
+  } catch (error) {
+    fail((error as Error).message)
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const emulator = await startEmulator({
+    port: number('port', values.port, 0),
+    speed: number('speed', values.speed, 1),
+    stateFile: values['state-file'],
+    seed: values.seed === undefined ? undefined : number('seed', values.seed, 0),
+    log: (line) => process.stderr.write(`${line}\n`)
+  })
+  if (values.json) {
+    process.stdout.write(
+      `${JSON.stringify({ url: emulator.url, publicKey: emulator.publicKey })}\n`
+    )
+  } else {
+    process.stdout.write(
+      `Stark Bank sandbox emulator listening on ${emulator.url} (speed ${emulator.clock.speed}x)\n` +
+        `Register a project: POST ${emulator.url}/_emulator/projects {"publicKey": "<PEM>"}\n` +
+        'Press Ctrl-C to stop.\n'
+    )
+  }
+  let stopping = false
+  const stop = (): void => {
+    if (stopping) return
+    stopping = true
+    emulator.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`emulator: failed to stop cleanly: ${String(error)}\n`)
+        process.exit(1)
+      }
+    )
+  }
+  process.on('SIGINT', stop)
+  process.on('SIGTERM', stop)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

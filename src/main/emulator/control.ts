@@ -1,0 +1,109 @@
+/**
+ * The unsigned control API on the emulator's own loopback server, for tests, demos and other tools.
+ * It can register projects, move the clock, pay an invoice now, inject faults and read counts.
+ */
+import { z } from 'zod'
+import { assertSecp256k1PublicKey } from './auth'
+import { faultsSchema } from './config'
+import type { EmulatorCore } from './core'
+import { StarkError } from './errors'
+import type { Router } from './router'
+import type { VirtualClock } from '../time/clock'
+
+const clockBody = z.union([
+  z.object({ speed: z.number().min(0).max(10_000_000) }).strict(),
+  z
+    .object({
+      advanceSeconds: z
+        .number()
+        .min(0)
+        .max(10 * 365 * 86_400)
+    })
+    .strict(),
+  z.object({}).strict()
+])
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body ?? {})
+  if (!result.success) {
+    const message = result.error.issues
+      .map((i) => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .join('; ')
+    throw StarkError.of('invalidJson', message)
+  }
+  return result.data
+}
+
+export interface ControlDeps {
+  core: EmulatorCore
+  clock: VirtualClock
+  /** Pays one invoice now; provided by the invoice module. */
+  payNow: (invoiceId: string) => Promise<unknown>
+}
+
+export function registerControlRoutes(control: Router, { core, clock, payNow }: ControlDeps): void {
+  const clockView = (): Record<string, unknown> => ({
+    now: new Date(clock.now()).toISOString(),
+    nowMs: clock.now(),
+    speed: clock.speed
+  })
+
+  control.add('POST', '/_emulator/projects', (req) => {
+    const body = parse(
+      z.object({
+        publicKey: z.string(),
+        projectId: z
+          .string()
+          .regex(/^\d{1,20}$/)
+          .optional()
+      }),
+      req.body
+    )
+    const publicKey = assertSecp256k1PublicKey(body.publicKey)
+    const existing = Object.values(core.state.projects).find((p) => p.publicKey === publicKey)
+    if (existing) return { projectId: existing.id }
+    const id = body.projectId ?? core.newId()
+    core.state.projects[id] = { id, publicKey, created: core.iso() }
+    return { projectId: id }
+  })
+
+  control.add('GET', '/_emulator/clock', clockView)
+  control.add('POST', '/_emulator/clock', async (req) => {
+    const body = parse(clockBody, req.body)
+    if ('speed' in body) clock.setSpeed(body.speed)
+    if ('advanceSeconds' in body) await clock.advance(body.advanceSeconds * 1000)
+    return clockView()
+  })
+
+  control.add('POST', '/_emulator/invoices/:id/pay', async (req) => ({
+    invoice: await payNow(req.params.id as string)
+  }))
+
+  control.add('GET', '/_emulator/faults', () => core.faults)
+  control.add('PUT', '/_emulator/faults', (req) => {
+    core.faults = parse(faultsSchema, req.body)
+    return core.faults
+  })
+
+  control.add('GET', '/_emulator/state', () => stateCounts(core))
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1
+  return counts
+}
+
+export function stateCounts(core: EmulatorCore): Record<string, unknown> {
+  const events = Object.values(core.state.events)
+  const delivered = events.filter((e) => e.isDelivered).length
+  return {
+    now: new Date(core.now()).toISOString(),
+    invoices: countBy(Object.values(core.state.invoices), (i) => i.status),
+    transfers: countBy(Object.values(core.state.transfers), (t) => t.status),
+    events: { delivered, pending: events.length - delivered },
+    attempts: Object.keys(core.state.attempts).length,
+    balance: core.state.balance,
+    scheduledJobs: Object.keys(core.state.jobs).length
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The emulator's shared core: state, clock, randomness, ids, the persisted job queue and event
+ * emission. Resource modules (invoices, transfers, events) receive this object and nothing else.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import type { Clock, TimerId } from '../time/clock'
+import { createRng, type Rng } from '../time/rng'
+import type { Faults, SandboxBehaviour } from './config'
+import type {
+  EmulatorState,
+  InvoiceLog,
+  Job,
+  JobInput,
+  StarkEvent,
+  Subscription,
+  TransferLog
+} from './types'
+
+export type JobHandler<K extends Job['kind']> = (
+  job: Extract<Job, { kind: K }>
+) => void | Promise<void>
+
+export interface EmulatorCoreOptions {
+  clock: Clock
+  config: SandboxBehaviour
+  faults: Faults
+  /** Persists the state; awaited before answering a mutating request. */
+  save: () => Promise<void>
+  log?: (line: string) => void
+}
+
+export class EmulatorCore {
+  readonly rng: Rng
+  readonly clock: Clock
+  config: SandboxBehaviour
+  faults: Faults
+  private readonly handlers = new Map<string, (job: Job) => void | Promise<void>>()
+  private readonly timers = new Map<string, TimerId>()
+  private readonly eventListeners: ((event: StarkEvent) => void)[] = []
+  /** Last `iso()` stamp of the current time, in microseconds. */
+  private lastNowStamp = 0
+  readonly save: () => Promise<void>
+  readonly log: (line: string) => void
+
+  constructor(
+    readonly state: EmulatorState,
+    options: EmulatorCoreOptions
+  ) {
+    this.clock = options.clock
+    this.config = options.config
+    this.faults = options.faults
+    this.save = options.save
+    this.log = options.log ?? (() => undefined)
+    // Continue the random stream where the last run left it, so a restart does not replay draws.
+    this.rng = createRng(state.rngSeed + state.usedIds)
+  }
+
+  now(): number {
+    return this.clock.now()
+  }
+
+  /** Stark's datetime format: microseconds and an explicit `+00:00`. */
+  iso(at: number = this.now()): string {
+    // The clock may read fractional milliseconds (it starts from performance.now()).
+    let ms = Math.floor(at)
+    let micros = this.rng.int(0, 999)
+    if (at === this.now()) {
+      // Stamps of "now" strictly increase: records made within one millisecond (every record, on a
+      // frozen test clock) must still list in the order they were made, as lists sort by `created`.
+      const stamp = Math.max(ms * 1000 + micros, this.lastNowStamp + 1)
+      this.lastNowStamp = stamp
+      ms = Math.floor(stamp / 1000)
+      micros = stamp % 1000
+    }
+    const sub = String(micros).padStart(3, '0')
+    return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, `.$1${sub}+00:00`)
+  }
+
+  /** A fresh 16-digit id, as Stark's ids look. */
+  newId(): string {
+    this.state.usedIds++
+    for (;;) {
+      const id =
+        String(this.rng.int(4, 6)) + String(this.rng.int(0, 999_999_999_999_999)).padStart(15, '0')
+      if (!this.idTaken(id)) return id
+    }
+  }
+
+  /** Random digits of the given length (ledger ids are 32 digits). */
+  digits(length: number): string {
+    let out = ''
+    while (out.length < length) out += String(this.rng.int(0, 9))
+    return out
+  }
+
+  hex(length: number): string {
+    let out = ''
+    while (out.length < length) out += this.rng.int(0, 15).toString(16)
+    return out
+  }
+
+  // --- Jobs: scheduled work that survives a restart ---
+
+  on<K extends Job['kind']>(kind: K, handler: JobHandler<K>): void {
+    this.handlers.set(kind, handler as (job: Job) => void | Promise<void>)
+  }
+
+  schedule(input: JobInput): Job {
+    const job = { ...input, id: `job-${this.state.usedIds++}` } as Job
+    this.state.jobs[job.id] = job
+    this.arm(job)
+    return job
+  }
+
+  cancelJobs(predicate: (job: Job) => boolean): void {
+    for (const job of Object.values(this.state.jobs)) {
+      if (!predicate(job)) continue
+      delete this.state.jobs[job.id]
+      const timer = this.timers.get(job.id)
+      if (timer !== undefined) this.clock.cancel(timer)
+      this.timers.delete(job.id)
+    }
+  }
+
+  /** Re-arms every persisted job after a restart. */
+  resumeJobs(): void {
+    for (const job of Object.values(this.state.jobs)) this.arm(job)
+  }
+
+  stopJobs(): void {
+    for (const timer of this.timers.values()) this.clock.cancel(timer)
+    this.timers.clear()
+  }
+
+  /** Runs a job now regardless of its time (control API: pay an invoice now). */
+  async runJob(job: Job): Promise<void> {
+    const timer = this.timers.get(job.id)
+    if (timer !== undefined) this.clock.cancel(timer)
+    await this.fire(job)
+  }
+
+  private arm(job: Job): void {
+    this.timers.set(
+      job.id,
+      this.clock.at(job.at, () => this.fire(job))
+    )
+  }
+
+  private async fire(job: Job): Promise<void> {
+    this.timers.delete(job.id)
+    if (!this.state.jobs[job.id]) return
+    delete this.state.jobs[job.id]
+    const handler = this.handlers.get(job.kind)
+    if (!handler) throw new Error(`no handler for emulator job ${job.kind}`)
+    try {
+      await handler(job)
+    } finally {
+      this.state.clockNow = this.now()
+      await this.save()
+    }
+  }
+
+  // --- Events ---
+
+  /** Every log becomes an event; the events module delivers it to subscribed webhooks. */
+  emit(subscription: Subscription, log: InvoiceLog | TransferLog): StarkEvent {
+    const event: StarkEvent = {
+      id: this.newId(),
+      created: this.iso(),
+      isDelivered: false,
+      subscription,
+      workspaceId: this.state.workspaceId,
+      log: structuredClone(log)
+    }
+    this.state.events[event.id] = event
+    for (const listener of this.eventListeners) listener(event)
+    return event
+  }
+
+  onEvent(listener: (event: StarkEvent) => void): void {
+    this.eventListeners.push(listener)
+  }
+
+  private idTaken(id: string): boolean {
+    const s = this.state
+    return Boolean(
+      s.invoices[id] ??
+      s.invoiceLogs[id] ??
+      s.transfers[id] ??
+      s.transferLogs[id] ??
+      s.webhooks[id] ??
+      s.events[id] ??
+      s.attempts[id] ??
+      s.projects[id]
+    )
+  }
+}
+
+export function newState(now: number, seed: number): EmulatorState {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+  const created = new Date(now).toISOString().replace('Z', '+00:00')
+  return {
+    version: 1,
+    workspaceId: String(5_000_000_000_000_000 + (seed % 999_999_999_999_999)),
+    signingKey: {
+      privatePem: privateKey.export({ type: 'sec1', format: 'pem' }).toString(),
+      publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      created
+    },
+    clockNow: now,
+    rngSeed: seed,
+    projects: {},
+    invoices: {},
+    invoiceLogs: {},
+    invoicePayments: {},
+    transfers: {},
+    transferLogs: {},
+    webhooks: {},
+    events: {},
+    deliveredTo: {},
+    eventTargets: {},
+    attempts: {},
+    ledger: [],
+    balance: 0,
+    jobs: {},
+    usedIds: 0
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Signed webhook delivery with Stark's retry policy (shared/stark-api.md §4): each new event is sent
+ * to every webhook subscribed at that moment; a delivery that does not get HTTP 200 is recorded as an
+ * Event.Attempt and retried after 5, 30 and 120 minutes of emulator time, then abandoned. Every step
+ * is a persisted job, so a restart continues pending retries.
+ */
+import { sign } from 'node:crypto'
+import type { EmulatorCore } from './core'
+import { pythonJsonDumps } from './py-json'
+import type { EventAttempt, Job, StarkEvent } from './types'
+import { DeliveryTransport, type PostOutcome } from './webhook-post'
+
+type DeliverJob = Extract<Job, { kind: 'event.deliver' }>
+
+/** Webhook bodies carry no `isDelivered`, unlike GET responses (signed 2021 and 2025 captures). */
+export function webhookBody(event: StarkEvent): string {
+  const { created, id, log, subscription, workspaceId } = event
+  return pythonJsonDumps({ event: { created, id, log, subscription, workspaceId } })
+}
+
+export function signBody(body: string, privatePem: string): string {
+  return sign('sha256', Buffer.from(body), privatePem).toString('base64')
+}
+
+export class WebhookDelivery {
+  private readonly transport = new DeliveryTransport()
+  private readonly inFlight = new Set<Promise<void>>()
+
+  constructor(private readonly core: EmulatorCore) {
+    // State files written before this field existed still load.
+    core.state.eventTargets ??= {}
+  }
+
+  /** Fixes the set of webhooks that must accept the event, and queues the first delivery to each. */
+  enqueue(event: StarkEvent): void {
+    const { state } = this.core
+    const targets = Object.values(state.webhooks)
+      .filter((webhook) => webhook.subscriptions.includes(event.subscription))
+      .map((webhook) => webhook.id)
+    state.eventTargets[event.id] = targets
+    for (const webhookId of targets) {
+      this.core.schedule({
+        kind: 'event.deliver',
+        at: this.core.now(),
+        eventId: event.id,
+        webhookId,
+        attempt: 0
+      })
+    }
+  }
+
+  /**
+   * Awaits the POST, so that a manual clock's `advance` sees its outcome. With a shuffle window the
+   * delivery runs detached after a random real-time delay instead: deliveries run one at a time
+   * otherwise, and only overlapping ones can arrive out of order.
+   */
+  handle(job: DeliverJob): Promise<void> {
+    if (!this.pending(job)) return Promise.resolve()
+    const window = this.core.faults.shuffleWindowMs
+    if (window > 0) {
+      const delay = this.core.rng.int(0, window)
+      // Nobody awaits a detached delivery, so its failure is reported here rather than lost.
+      this.track(this.deliverAfter(job, delay)).catch((error: unknown) =>
+        this.core.log(`emulator: webhook delivery failed: ${String(error)}`)
+      )
+      return Promise.resolve()
+    }
+    return this.track(this.deliver(job))
+  }
+
+  onWebhookDeleted(webhookId: string): void {
+    this.core.cancelJobs((job) => job.kind === 'event.deliver' && job.webhookId === webhookId)
+    for (const [eventId, targets] of Object.entries(this.core.state.eventTargets)) {
+      if (targets.includes(webhookId)) this.settle(eventId)
+    }
+  }
+
+  onEventDeleted(eventId: string): void {
+    const { state } = this.core
+    this.core.cancelJobs((job) => job.kind === 'event.deliver' && job.eventId === eventId)
+    delete state.deliveredTo[eventId]
+    delete state.eventTargets[eventId]
+  }
+
+  /** Cuts in-flight POSTs and shuffle delays short; their jobs are queued again for the next start. */
+  async stop(): Promise<void> {
+    this.transport.stop()
+    await Promise.allSettled([...this.inFlight])
+  }
+
+  // --- One delivery ---
+
+  private pending(job: DeliverJob): boolean {
+    const { state } = this.core
+    return Boolean(
+      state.events[job.eventId] &&
+      state.webhooks[job.webhookId] &&
+      !state.deliveredTo[job.eventId]?.includes(job.webhookId)
+    )
+  }
+
+  private track(work: Promise<void>): Promise<void> {
+    this.inFlight.add(work)
+    return work.finally(() => this.inFlight.delete(work))
+  }
+
+  private async deliverAfter(job: DeliverJob, delayMs: number): Promise<void> {
+    if (await this.transport.wait(delayMs)) await this.deliver(job)
+    else this.requeue(job)
+    // Detached from the job runner, so nothing else saves what this delivery changed.
+    await this.core.save()
+  }
+
+  private async deliver(job: DeliverJob): Promise<void> {
+    // Checked again: the webhook or event may have been deleted during a shuffle delay.
+    if (!this.pending(job)) return
+    const { state, faults, config } = this.core
+    const event = state.events[job.eventId] as StarkEvent
+    const url = (state.webhooks[job.webhookId] as { url: string }).url
+    const body = webhookBody(event)
+    const signature = signBody(body, state.signingKey.privatePem)
+
+    let outcome: PostOutcome
+    if (this.chance(faults.dropDeliveries)) {
+      outcome = {
+        kind: 'timeout',
+        message: `HTTP POST request timed out after ${config.deliveryTimeoutMs} ms`
+      }
+    } else {
+      outcome = await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
+      if (outcome.kind !== 'aborted' && this.chance(faults.duplicateDeliveries)) {
+        // The copy is a replay of the same signed bytes; only the first answer counts.
+        await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
+      }
+    }
+
+    if (outcome.kind === 'aborted') this.requeue(job)
+    else if (this.accepted(outcome)) this.markDelivered(job.eventId, job.webhookId)
+    else this.fail(job, outcome)
+  }
+
+  private accepted(outcome: PostOutcome): boolean {
+    if (outcome.kind !== 'status') return false
+    if (this.core.config.acceptAny2xx) return outcome.status >= 200 && outcome.status < 300
+    return outcome.status === 200
+  }
+
+  private fail(job: DeliverJob, outcome: Exclude<PostOutcome, { kind: 'aborted' }>): void {
+    const { core } = this
+    const attempt: EventAttempt = {
+      id: core.newId(),
+      code: outcome.kind === 'status' ? 'badHttpStatus' : outcome.kind,
+      message:
+        outcome.kind === 'status'
+          ? `HTTP POST request returned status ${outcome.status}`
+          : outcome.message,
+      eventId: job.eventId,
+      webhookId: job.webhookId,
+      created: core.iso()
+    }
+    core.state.attempts[attempt.id] = attempt
+    const delayMinutes = core.config.retryMinutes[job.attempt]
+    if (delayMinutes === undefined) return
+    core.schedule({
+      kind: 'event.deliver',
+      at: core.now() + delayMinutes * 60_000,
+      eventId: job.eventId,
+      webhookId: job.webhookId,
+      attempt: job.attempt + 1
+    })
+  }
+
+  /** The job was consumed before its POST was cut short; put it back so a restart sends it. */
+  private requeue(job: DeliverJob): void {
+    const { eventId, webhookId, attempt, at } = job
+    this.core.schedule({ kind: 'event.deliver', at, eventId, webhookId, attempt })
+  }
+
+  // --- Bookkeeping ---
+
+  private markDelivered(eventId: string, webhookId: string): void {
+    const delivered = (this.core.state.deliveredTo[eventId] ??= [])
+    if (!delivered.includes(webhookId)) delivered.push(webhookId)
+    this.settle(eventId)
+  }
+
+  /**
+   * Delivered once every webhook subscribed at the event's creation accepted it. A webhook deleted
+   * before accepting no longer counts: nothing will ever be sent to it again.
+   */
+  private settle(eventId: string): void {
+    const { state } = this.core
+    const event = state.events[eventId]
+    const delivered = state.deliveredTo[eventId] ?? []
+    if (!event || delivered.length === 0) return
+    const targets = state.eventTargets[eventId] ?? delivered
+    const required = targets.filter((id) => state.webhooks[id] || delivered.includes(id))
+    if (required.every((id) => delivered.includes(id))) event.isDelivered = true
+  }
+
+  /** Draws only when the fault is on, so that fault-free runs keep the same random stream. */
+  private chance(probability: number): boolean {
+    return probability > 0 && this.core.rng.chance(probability)
+  }
+}

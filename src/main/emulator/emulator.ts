@@ -1,0 +1,126 @@
+/**
+ * The embedded Stark Bank sandbox: a factory that loads (or creates) the state, wires the resource
+ * modules to one clock, and serves them on 127.0.0.1. Electron-free; the app, the CLI and the tests
+ * all start it through here.
+ */
+import { randomInt } from 'node:crypto'
+import type { Server } from 'node:http'
+import { VirtualClock, type RealTime } from '../time/clock'
+import { registerAccountRoutes } from './account'
+import { Authenticator } from './auth'
+import { faultsSchema, sandboxBehaviourSchema, type Faults, type SandboxBehaviour } from './config'
+import { registerControlRoutes, stateCounts } from './control'
+import { EmulatorCore, newState } from './core'
+import { registerEvents } from './events'
+import { registerInvoices } from './invoices'
+import { loadState, StateWriter } from './persistence'
+import { Router } from './router'
+import { createFront, listen } from './server'
+import { registerTransfers } from './transfers'
+import type { EmulatorState } from './types'
+
+export interface EmulatorOptions {
+  port?: number
+  host?: string
+  /** With a file, state is written durably and a restart continues the same story. */
+  stateFile?: string
+  /** Virtual seconds per real second; 0 is a manual clock moved by `advance`. Default 1. */
+  speed?: number
+  behaviour?: Partial<SandboxBehaviour>
+  faults?: Partial<Faults>
+  seed?: number
+  /** Wall clock, for Access-Time checks and the first start time. */
+  realTime?: RealTime
+  /** Virtual start time of a new state (default: the wall clock). */
+  startAt?: number
+  log?: (line: string) => void
+}
+
+export interface Emulator {
+  readonly url: string
+  readonly port: number
+  /** SPKI PEM of the key that signs webhook bodies (served at GET /v2/public-key). */
+  readonly publicKey: string
+  readonly clock: VirtualClock
+  readonly core: EmulatorCore
+  registerProject(publicKeyPem: string): string
+  counts(): Record<string, unknown>
+  /** Waits for the next write of the state file (tests use it before a simulated restart). */
+  flush(): Promise<void>
+  stop(): Promise<void>
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const realTime = options.realTime ?? (() => performance.timeOrigin + performance.now())
+  const loaded = options.stateFile ? await loadState(options.stateFile) : undefined
+  const state: EmulatorState =
+    loaded ?? newState(options.startAt ?? realTime(), options.seed ?? randomInt(2 ** 31))
+  const log = options.log ?? (() => undefined)
+  const clock = new VirtualClock({
+    start: state.clockNow,
+    speed: options.speed ?? 1,
+    realTime,
+    onError: (error) => log(`emulator: scheduled work failed: ${String(error)}`)
+  })
+  const writer = new StateWriter(options.stateFile, () => state)
+  const core = new EmulatorCore(state, {
+    clock,
+    config: sandboxBehaviourSchema.parse(options.behaviour ?? {}),
+    faults: faultsSchema.parse(options.faults ?? {}),
+    save: () => {
+      state.clockNow = clock.now()
+      return writer.save()
+    },
+    log
+  })
+
+  const api = new Router()
+  const control = new Router()
+  registerAccountRoutes(api, core)
+  const invoices = registerInvoices(api, core)
+  registerTransfers(api, core)
+  const events = registerEvents(api, core)
+  registerControlRoutes(control, { core, clock, payNow: invoices.payNow })
+  const auth = new Authenticator(
+    () => state.projects,
+    realTime,
+    () => core.config.accessTimeToleranceSeconds
+  )
+
+  const server: Server = createFront({ core, api, control, auth })
+  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1')
+  core.resumeJobs()
+  await core.save()
+  await clock.runDue()
+
+  const registerProject = (publicKeyPem: string): string => {
+    const existing = Object.values(state.projects).find(
+      (p) => p.publicKey.trim() === publicKeyPem.trim()
+    )
+    if (existing) return existing.id
+    const id = core.newId()
+    state.projects[id] = { id, publicKey: publicKeyPem, created: core.iso() }
+    void core.save()
+    return id
+  }
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    publicKey: state.signingKey.publicPem,
+    clock,
+    core,
+    registerProject,
+    counts: () => stateCounts(core),
+    flush: () => core.save(),
+    async stop() {
+      clock.stop()
+      core.stopJobs()
+      await events.stop()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      state.clockNow = clock.now()
+      await writer.save()
+    }
+  }
+}
