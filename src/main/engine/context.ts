@@ -1,0 +1,97 @@
+/**
+ * What every engine module shares: the injected dependencies plus the journal and its projection.
+ * Appending goes through `record`; the projection follows the journal as its first listener.
+ */
+import type { StarkClient } from '../stark/client'
+import type { Clock } from '../time/clock'
+import type { Journal } from './journal'
+import type { JournalBody, JournalEntry } from './journal-types'
+import type { Destination } from './plan'
+import type { Projection } from './projection'
+
+export interface Logger {
+  info(message: string): void
+  warn(message: string): void
+  error(message: string): void
+}
+
+export interface EngineContext {
+  clock: Clock
+  stark: StarkClient
+  journal: Journal
+  projection: Projection
+  destination: Destination
+  logger: Logger
+  /** Schedules engine work on the clock; cancelled when the engine stops. */
+  later(at: number, fn: () => Promise<void>): void
+  stopped(): boolean
+}
+
+/**
+ * Appends an entry and waits until it is durable. The projection is the journal's first listener, so
+ * it has applied the entry before this returns and before any other listener hears of it.
+ */
+export async function record(ctx: EngineContext, body: JournalBody): Promise<JournalEntry> {
+  const { entry, durable } = ctx.journal.append(body)
+  await durable
+  return entry
+}
+
+export const runTag = (runId: string): string => `ssim-${runId}`
+export const batchTag = (runId: string, batch: string): string => `ssim-${runId}-${batch}`
+export const invoiceTag = (invoiceId: string): string => `ssim-inv-${invoiceId}`
+export const externalIdFor = (invoiceId: string, attempt: number): string =>
+  attempt === 0 ? `ssim-${invoiceId}` : `ssim-${invoiceId}-r${attempt}`
+
+export interface StarkFailure {
+  /** 'rejected': Stark answered 400, nothing happened; 'unknown': it may have gone through. */
+  outcome: 'rejected' | 'unknown'
+  codes: string[]
+  message: string
+}
+
+/** Classifies an SDK error. Only a 400 with Stark's envelope proves the call had no effect. */
+export function classifyFailure(error: unknown): StarkFailure {
+  const e = error as {
+    status?: number
+    errors?: { code?: string; message?: string }[]
+    message?: string
+    code?: string
+  }
+  if (e && e.status === 400 && Array.isArray(e.errors)) {
+    return {
+      outcome: 'rejected',
+      codes: e.errors.map((x) => String(x.code)),
+      message: e.errors.map((x) => `${x.code}: ${x.message}`).join('; ')
+    }
+  }
+  if (e && e.status === 500)
+    return { outcome: 'unknown', codes: [], message: 'Stark answered 500 (internal error)' }
+  const detail = e?.code ? `${e.code}` : e?.message ? e.message.slice(0, 200) : String(error)
+  return { outcome: 'unknown', codes: [], message: `network or server failure: ${detail}` }
+}
+
+/** Exponential backoff in clock time, capped. */
+export function backoffMs(attempt: number, baseMs = 2_000, capMs = 600_000): number {
+  return Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20))
+}
+
+/** Runs tasks for the same key one after another, so two deliveries of one credit cannot race. */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<void>>()
+
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    const previous = this.tails.get(key) ?? Promise.resolve()
+    const next = previous.then(task, task)
+    const tail = next.catch(() => undefined)
+    this.tails.set(key, tail)
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key)
+    })
+    return next
+  }
+
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values())
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * One pipeline for every event, whether it came by webhook (signature verified), by catch-up polling,
+ * by a user's replay, or by reconciliation: record it durably, de-duplicate by event id, and act only
+ * on `credited` logs of invoices this run issued (other apps may share the workspace).
+ */
+import { record, runTag, type EngineContext } from './context'
+import type { EventSource, JournalBody } from './journal-types'
+
+/** The parts of an event the engine reads; the rest of Stark's payload is not trusted or needed. */
+export interface IncomingEvent {
+  id: string
+  subscription: string
+  log: {
+    type: string
+    invoice?: { id?: unknown; amount?: unknown; fee?: unknown; tags?: unknown }
+    transfer?: { id?: unknown; status?: unknown; tags?: unknown }
+  }
+}
+
+export type IntakeResult = 'recorded' | 'duplicate' | 'ignored'
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
+const tagsOf = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : []
+
+/** Builds the journal entry for an event; pure, so the decision is testable on its own. */
+export function describeEvent(
+  event: IncomingEvent,
+  source: EventSource,
+  runId: string | undefined
+): JournalBody {
+  const base = {
+    type: 'event.received' as const,
+    eventId: event.id,
+    source,
+    subscription: event.subscription,
+    logType: event.log.type
+  }
+  const owned = (tags: unknown): boolean =>
+    runId !== undefined && tagsOf(tags).includes(runTag(runId))
+  if (event.subscription === 'invoice' && event.log.invoice) {
+    const invoice = event.log.invoice
+    const subjectId = typeof invoice.id === 'string' ? invoice.id : ''
+    if (!owned(invoice.tags))
+      return { ...base, subjectId, verdict: 'ignored', note: 'invoice not issued by this run' }
+    if (event.log.type !== 'credited') return { ...base, subjectId, verdict: 'valid' }
+    if (!isInt(invoice.amount) || !isInt(invoice.fee)) {
+      return {
+        ...base,
+        subjectId,
+        verdict: 'ignored',
+        note: 'credited log without integer amount and fee'
+      }
+    }
+    return {
+      ...base,
+      subjectId,
+      verdict: 'valid',
+      credit: { invoiceId: subjectId, amount: invoice.amount, fee: invoice.fee }
+    }
+  }
+  if (event.subscription === 'transfer' && event.log.transfer) {
+    const transfer = event.log.transfer
+    const subjectId = typeof transfer.id === 'string' ? transfer.id : ''
+    if (!owned(transfer.tags))
+      return { ...base, subjectId, verdict: 'ignored', note: 'transfer not sent by this run' }
+    return { ...base, subjectId, verdict: 'valid' }
+  }
+  return {
+    ...base,
+    subjectId: '',
+    verdict: 'ignored',
+    note: `no action for ${event.subscription} events`
+  }
+}
+
+export class Intake {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly onCredit: (invoiceId: string) => void
+  ) {}
+
+  /**
+   * Records the event durably and returns what it was; the caller may answer the webhook then.
+   * Acting on it (the transfer) happens afterwards, through `onCredit`.
+   */
+  async accept(event: IncomingEvent, source: EventSource): Promise<IntakeResult> {
+    const { projection } = this.ctx
+    const body = describeEvent(event, source, projection.run?.runId)
+    if (body.type !== 'event.received') return 'ignored'
+    if (projection.seenEvents.has(event.id)) {
+      await record(this.ctx, { ...body, verdict: 'duplicate', note: undefined, credit: undefined })
+      return 'duplicate'
+    }
+    await record(this.ctx, body)
+    if (body.verdict === 'ignored') return 'ignored'
+    if (event.subscription === 'transfer') {
+      await record(this.ctx, {
+        type: 'transfer.status',
+        transferId: body.subjectId,
+        invoiceId: projection.transferIdToInvoice.get(body.subjectId) ?? null,
+        status: body.logType
+      })
+    }
+    if (body.credit)
+      await this.credit(body.credit.invoiceId, body.credit.amount, body.credit.fee, event.id)
+    return 'recorded'
+  }
+
+  /** Records a credit once per invoice and hands it to the outbox. */
+  async credit(
+    invoiceId: string,
+    amount: number,
+    fee: number,
+    eventId: string | null
+  ): Promise<void> {
+    const invoice = this.ctx.projection.invoices.get(invoiceId)
+    if (!invoice) {
+      await record(this.ctx, {
+        type: 'error',
+        where: 'intake',
+        message: `credited invoice ${invoiceId} carries this run's tag but was never recorded as issued; it will be reconciled`
+      })
+      return
+    }
+    if (!invoice.credit)
+      await record(this.ctx, { type: 'invoice.credited', invoiceId, amount, fee, eventId })
+    this.onCredit(invoiceId)
+  }
+}

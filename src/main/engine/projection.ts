@@ -1,0 +1,212 @@
+/**
+ * The engine's state as the fold of its journal. Nothing else holds state that must survive a
+ * restart: after a crash, replaying the journal rebuilds exactly this.
+ */
+import type { JournalEntry } from './journal-types'
+import type { Plan } from './plan'
+
+export interface RunState {
+  runId: string
+  plan: Plan
+  sizes: number[]
+  startedAt: number
+  paused: boolean
+  stopped: boolean
+  completed: boolean
+}
+
+export interface BatchState {
+  key: string
+  count: number
+  dueAt: number
+  late: boolean
+  issued: boolean
+  recovered: boolean
+  invoiceIds: string[]
+  lastError?: string
+}
+
+export interface InvoiceState {
+  id: string
+  batch: string
+  amount: number
+  name: string
+  taxId: string
+  /** Last invoice log type seen (created, paid, credited, overdue, ...). */
+  lastLog?: string
+  credit?: { amount: number; fee: number; eventId: string | null }
+}
+
+export interface TransferState {
+  invoiceId: string
+  externalId: string
+  amount: number
+  attempt: number
+  transferId?: string
+  status?: string
+  lastError?: { message: string; outcome: 'unknown' | 'rejected'; retryAt: number | null }
+  /** Failed calls for this attempt, for the backoff. */
+  errorCount: number
+  skipped?: string
+}
+
+export class Projection {
+  run: RunState | undefined
+  readonly batches = new Map<string, BatchState>()
+  readonly invoices = new Map<string, InvoiceState>()
+  readonly transfers = new Map<string, TransferState>()
+  readonly transferIdToInvoice = new Map<string, string>()
+  readonly seenEvents = new Set<string>()
+  /** Statuses from transfer events that arrived before we knew the transfer id. */
+  readonly orphanStatuses = new Map<string, string>()
+  lastSeq = 0
+
+  apply(entry: JournalEntry): void {
+    this.lastSeq = entry.seq
+    switch (entry.type) {
+      case 'run.started':
+        this.run = {
+          runId: entry.runId,
+          plan: entry.plan,
+          sizes: entry.sizes,
+          startedAt: entry.startedAt,
+          paused: false,
+          stopped: false,
+          completed: false
+        }
+        break
+      case 'run.paused':
+        if (this.run) this.run.paused = true
+        break
+      case 'run.resumed':
+        if (this.run) this.run.paused = false
+        break
+      case 'run.stopped':
+        if (this.run) this.run.stopped = true
+        break
+      case 'run.completed':
+        if (this.run) this.run.completed = true
+        break
+      case 'batch.issuing':
+        this.batches.set(entry.batch, {
+          key: entry.batch,
+          count: entry.count,
+          dueAt: entry.dueAt,
+          late: entry.late,
+          issued: false,
+          recovered: false,
+          invoiceIds: []
+        })
+        break
+      case 'batch.issued': {
+        const batch = this.batches.get(entry.batch)
+        if (batch)
+          Object.assign(batch, {
+            issued: true,
+            invoiceIds: entry.invoiceIds,
+            recovered: entry.recovered,
+            lastError: undefined
+          })
+        break
+      }
+      case 'batch.error': {
+        const batch = this.batches.get(entry.batch)
+        if (batch) batch.lastError = entry.message
+        break
+      }
+      case 'invoice.created':
+        this.invoices.set(entry.invoiceId, {
+          id: entry.invoiceId,
+          batch: entry.batch,
+          amount: entry.amount,
+          name: entry.name,
+          taxId: entry.taxId,
+          lastLog: 'created'
+        })
+        break
+      case 'event.received':
+        if (entry.verdict !== 'duplicate') this.seenEvents.add(entry.eventId)
+        if (entry.subscription === 'invoice') {
+          const invoice = this.invoices.get(entry.subjectId)
+          if (invoice && entry.verdict === 'valid') invoice.lastLog = entry.logType
+        }
+        break
+      case 'invoice.credited': {
+        const invoice = this.invoices.get(entry.invoiceId)
+        if (invoice)
+          invoice.credit = { amount: entry.amount, fee: entry.fee, eventId: entry.eventId }
+        break
+      }
+      case 'transfer.skipped':
+        this.transfers.set(entry.invoiceId, {
+          invoiceId: entry.invoiceId,
+          externalId: '',
+          amount: 0,
+          attempt: 0,
+          errorCount: 0,
+          skipped: entry.reason
+        })
+        break
+      case 'transfer.intent': {
+        const previous = this.transfers.get(entry.invoiceId)
+        if (previous?.transferId) this.transferIdToInvoice.delete(previous.transferId)
+        this.transfers.set(entry.invoiceId, {
+          invoiceId: entry.invoiceId,
+          externalId: entry.externalId,
+          amount: entry.amount,
+          attempt: entry.attempt,
+          errorCount: 0
+        })
+        break
+      }
+      case 'transfer.sent': {
+        const transfer = this.transfers.get(entry.invoiceId)
+        if (!transfer) break
+        transfer.transferId = entry.transferId
+        transfer.status = this.orphanStatuses.get(entry.transferId) ?? transfer.status ?? 'created'
+        transfer.lastError = undefined
+        this.transferIdToInvoice.set(entry.transferId, entry.invoiceId)
+        break
+      }
+      case 'transfer.error': {
+        const transfer = this.transfers.get(entry.invoiceId)
+        if (transfer) {
+          transfer.lastError = {
+            message: entry.message,
+            outcome: entry.outcome,
+            retryAt: entry.retryAt
+          }
+          transfer.errorCount++
+        }
+        break
+      }
+      case 'transfer.status': {
+        const invoiceId = this.transferIdToInvoice.get(entry.transferId)
+        const transfer = invoiceId ? this.transfers.get(invoiceId) : undefined
+        if (transfer) transfer.status = mergeStatus(transfer.status, entry.status)
+        else
+          this.orphanStatuses.set(
+            entry.transferId,
+            mergeStatus(this.orphanStatuses.get(entry.transferId), entry.status)
+          )
+        break
+      }
+      default:
+        break
+    }
+  }
+}
+
+const STATUS_RANK: Record<string, number> = {
+  created: 0,
+  processing: 1,
+  success: 2,
+  failed: 2,
+  canceled: 2
+}
+
+/** Events can arrive out of order: a late `processing` must not undo `success`. */
+export function mergeStatus(current: string | undefined, next: string): string {
+  if (!current) return next
+  return (STATUS_RANK[next] ?? 0) >= (STATUS_RANK[current] ?? 0) ? next : current
+}

@@ -1,0 +1,234 @@
+/**
+ * The simulator facade: one object, created with its dependencies injected, that the desktop app
+ * exposes over IPC and the headless CLI drives from a terminal. It owns the journal, the webhook
+ * server, the run scheduler, the outbox and catch-up, and nothing in it knows whether Stark is the
+ * emulator or the real sandbox.
+ */
+import { randomBytes, randomInt } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { StarkClient } from '../stark/client'
+import type { Clock, TimerId } from '../time/clock'
+import { createRng } from '../time/rng'
+import { BatchIssuer } from './batches'
+import { CatchUp, type CatchUpResult } from './catch-up'
+import { record, type EngineContext, type Logger } from './context'
+import { loadInstallation } from './installation'
+import { Intake, type IncomingEvent } from './intake'
+import { checkInvariants, type InvariantReport } from './invariants'
+import { Journal } from './journal'
+import type { JournalEntry } from './journal-types'
+import { Outbox } from './outbox'
+import { DEFAULT_DESTINATION, planSchema, type Destination, type PlanInput } from './plan'
+import { Projection } from './projection'
+import { RunScheduler } from './scheduler'
+import { createSignatureVerifier } from './signature'
+import { snapshotOf, type SimulatorSnapshot } from './snapshot'
+import { createWebhookServer } from './webhook-server'
+
+export interface SimulatorDeps {
+  clock: Clock
+  stark: StarkClient
+  /** Folder for everything persistent: the journal and the installation's webhook secret. */
+  stateDir: string
+  logger: Logger
+  destination?: Destination
+  webhook?: { host?: string; port?: number }
+  /** Clock time between catch-up sweeps. */
+  catchUpIntervalMs?: number
+  seed?: number
+}
+
+export interface Simulator {
+  start(): Promise<{ webhookUrl: string }>
+  stop(): Promise<void>
+  startRun(plan?: PlanInput): Promise<string>
+  pause(): Promise<void>
+  resume(): Promise<void>
+  issueBatchNow(): Promise<string | undefined>
+  issueInvoice(options?: { name?: string; amount?: number }): Promise<string>
+  stopRun(reason?: string): Promise<void>
+  replayEvent(eventId: string): Promise<string>
+  retryTransfer(invoiceId: string): Promise<void>
+  catchUp(): Promise<CatchUpResult>
+  snapshot(): SimulatorSnapshot
+  subscribe(listener: (entry: JournalEntry) => void): () => void
+  /** Checks the run's invariants against Stark's own records. */
+  verify(): Promise<InvariantReport>
+  /** Resolves when every queued issue and transfer has had its answer (tests and the CLI). */
+  idle(): Promise<void>
+  readonly webhookUrl: string | undefined
+}
+
+export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
+  await mkdir(deps.stateDir, { recursive: true, mode: 0o700 })
+  const installation = await loadInstallation(deps.stateDir)
+  const journal = await Journal.open(join(deps.stateDir, 'journal.ndjson'), deps.clock)
+  const projection = new Projection()
+  for (const entry of journal.entries) projection.apply(entry)
+  journal.subscribe((entry) => projection.apply(entry))
+
+  const timers = new Set<TimerId>()
+  let stopped = false
+  const ctx: EngineContext = {
+    clock: deps.clock,
+    stark: deps.stark,
+    journal,
+    projection,
+    destination: deps.destination ?? DEFAULT_DESTINATION,
+    logger: deps.logger,
+    stopped: () => stopped,
+    later(at, fn) {
+      const id = deps.clock.at(at, async () => {
+        timers.delete(id)
+        if (!stopped) await fn()
+      })
+      timers.add(id)
+    }
+  }
+  const outbox = new Outbox(ctx)
+  const intake = new Intake(ctx, (invoiceId) => {
+    void outbox.ensure(invoiceId).then(() => scheduler.checkCompletion())
+  })
+  const seed = deps.seed ?? randomInt(2 ** 31)
+  const rng = createRng(seed + projection.lastSeq)
+  const issuer = new BatchIssuer(ctx, seed)
+  const scheduler = new RunScheduler(ctx, issuer, outbox)
+  const catchUp = new CatchUp(ctx, intake)
+  scheduler.finalSweep = () => catchUp.run()
+  const verifier = createSignatureVerifier({
+    fetchPublicKey: () => deps.stark.fetchPublicKey(),
+    clock: deps.clock
+  })
+  const server = createWebhookServer({
+    host: deps.webhook?.host ?? '127.0.0.1',
+    port: deps.webhook?.port ?? 0,
+    secret: installation.webhookSecret,
+    verifier,
+    sink: {
+      accept: (event, _raw) => intake.accept(event as unknown as IncomingEvent, 'webhook'),
+      rejected: (info) => {
+        journal.append({
+          type: 'webhook.rejected',
+          reason: info.reason,
+          answer: info.status,
+          bytes: info.bytes,
+          preview: info.preview
+        })
+      }
+    },
+    onError: (error) => deps.logger.error(`webhook server: ${String(error)}`)
+  })
+  // Completion depends on transfer outcomes, which arrive as events. Checked once the current
+  // append has reached every listener, so listeners never hear entries out of order.
+  const settles = new Set(['transfer.status', 'transfer.skipped', 'transfer.error'])
+  journal.subscribe((entry) => {
+    if (settles.has(entry.type)) queueMicrotask(() => void scheduler.checkCompletion())
+  })
+
+  const catchUpEvery = deps.catchUpIntervalMs ?? 15 * 60_000
+  const tick = async (): Promise<void> => {
+    await catchUp.run()
+    ctx.later(deps.clock.now() + catchUpEvery, tick)
+  }
+
+  let webhookUrl: string | undefined
+  const requireRun = (): NonNullable<Projection['run']> => {
+    if (!projection.run) throw new Error('No run has been started. Start a run first.')
+    return projection.run
+  }
+
+  return {
+    get webhookUrl() {
+      return webhookUrl
+    },
+    async start() {
+      webhookUrl = (await server.start()).url
+      outbox.resumeAll()
+      await scheduler.resume()
+      void tick()
+      return { webhookUrl }
+    },
+    async stop() {
+      stopped = true
+      scheduler.disarm()
+      for (const id of timers) deps.clock.cancel(id)
+      timers.clear()
+      await server.stop()
+      await Promise.race([
+        Promise.all([issuer.idle(), outbox.idle()]),
+        new Promise((r) => setTimeout(r, 5_000))
+      ])
+      await journal.close()
+    },
+    async startRun(planInput = {}) {
+      const current = projection.run
+      if (current && !current.completed && !current.stopped) {
+        throw new Error(`Run ${current.runId} is still going. Stop it before starting another.`)
+      }
+      const plan = planSchema.parse(planInput)
+      const sizes = Array.from({ length: plan.batches }, () =>
+        rng.int(plan.minInvoices, plan.maxInvoices)
+      )
+      const runId = randomBytes(5).toString('hex')
+      const startedAt = deps.clock.now()
+      await record(ctx, { type: 'run.started', runId, plan, sizes, startedAt })
+      await scheduler.resume(startedAt)
+      return runId
+    },
+    async pause() {
+      const run = requireRun()
+      if (run.paused) return
+      await record(ctx, { type: 'run.paused' })
+      scheduler.disarm()
+    },
+    async resume() {
+      const run = requireRun()
+      if (!run.paused) return
+      await record(ctx, { type: 'run.resumed' })
+      await scheduler.resume()
+    },
+    issueBatchNow: () => {
+      requireRun()
+      return scheduler.issueNext()
+    },
+    async issueInvoice(options = {}) {
+      requireRun()
+      const manual = [...projection.batches.keys()].filter((k) => k.startsWith('m')).length
+      const key = `m${manual + 1}`
+      await issuer.issue({
+        batch: key,
+        count: 1,
+        dueAt: deps.clock.now(),
+        late: false,
+        payer: options
+      })
+      const ids = projection.batches.get(key)?.invoiceIds ?? []
+      if (ids.length === 0)
+        throw new Error(
+          `the invoice was not issued: ${projection.batches.get(key)?.lastError ?? 'unknown error'}`
+        )
+      return ids[0] as string
+    },
+    async stopRun(reason = 'stopped by the user') {
+      const run = requireRun()
+      if (run.stopped) return
+      await record(ctx, { type: 'run.stopped', reason })
+      scheduler.disarm()
+      await scheduler.checkCompletion()
+    },
+    async replayEvent(eventId) {
+      const event = await deps.stark.getEvent(eventId)
+      return intake.accept(event as unknown as IncomingEvent, 'replay')
+    },
+    retryTransfer: (invoiceId) => outbox.retry(invoiceId),
+    catchUp: () => catchUp.run(),
+    snapshot: () => snapshotOf(projection, webhookUrl, deps.clock.now()),
+    subscribe: (listener) => journal.subscribe(listener),
+    verify: () => checkInvariants(projection, deps.stark),
+    async idle() {
+      await issuer.idle()
+      await outbox.idle()
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/** A plain, serializable picture of the engine's state, for the UI (over IPC) and the CLI summary. */
+import type { BatchState, InvoiceState, Projection, RunState, TransferState } from './projection'
+
+export interface SimulatorSnapshot {
+  now: number
+  webhookUrl: string | undefined
+  run: (RunState & { batchesIssued: number; nextBatchAt: number | null }) | null
+  batches: BatchState[]
+  invoices: (InvoiceState & { transfer: TransferState | null })[]
+  totals: Totals
+}
+
+export interface Totals {
+  invoices: number
+  invoicedAmount: number
+  credited: number
+  creditedAmount: number
+  fees: number
+  transfersSent: number
+  transfersSucceeded: number
+  transferredAmount: number
+  transfersFailed: number
+  transfersPending: number
+  skipped: number
+}
+
+export function totalsOf(projection: Projection): Totals {
+  const t: Totals = {
+    invoices: 0,
+    invoicedAmount: 0,
+    credited: 0,
+    creditedAmount: 0,
+    fees: 0,
+    transfersSent: 0,
+    transfersSucceeded: 0,
+    transferredAmount: 0,
+    transfersFailed: 0,
+    transfersPending: 0,
+    skipped: 0
+  }
+  for (const invoice of projection.invoices.values()) {
+    t.invoices++
+    t.invoicedAmount += invoice.amount
+    if (!invoice.credit) continue
+    t.credited++
+    t.creditedAmount += invoice.credit.amount
+    t.fees += invoice.credit.fee
+  }
+  for (const transfer of projection.transfers.values()) {
+    if (transfer.skipped) t.skipped++
+    else if (transfer.transferId) t.transfersSent++
+    if (transfer.status === 'success') {
+      t.transfersSucceeded++
+      t.transferredAmount += transfer.amount
+    } else if (transfer.status === 'failed' || transfer.lastError?.outcome === 'rejected')
+      t.transfersFailed++
+    else if (!transfer.skipped) t.transfersPending++
+  }
+  return t
+}
+
+export function snapshotOf(
+  projection: Projection,
+  webhookUrl: string | undefined,
+  now: number
+): SimulatorSnapshot {
+  const run = projection.run
+  let nextBatchAt: number | null = null
+  if (run && !run.stopped && !run.completed) {
+    for (let k = 0; k < run.plan.batches; k++) {
+      if (!projection.batches.has(`b${k}`)) {
+        nextBatchAt = run.startedAt + k * run.plan.intervalMs
+        break
+      }
+    }
+  }
+  return {
+    now,
+    webhookUrl,
+    run: run
+      ? {
+          ...run,
+          batchesIssued: [...projection.batches.values()].filter(
+            (b) => b.key.startsWith('b') && b.issued
+          ).length,
+          nextBatchAt
+        }
+      : null,
+    batches: [...projection.batches.values()].map((b) => ({ ...b })),
+    invoices: [...projection.invoices.values()].map((i) => {
+      const transfer = projection.transfers.get(i.id)
+      return { ...i, transfer: transfer ? { ...transfer } : null }
+    }),
+    totals: totalsOf(projection)
+  }
+}

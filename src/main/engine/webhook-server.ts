@@ -1,0 +1,264 @@
+/**
+ * The local HTTP endpoint Stark's webhooks reach (through the tunnel). It reads the raw body with
+ * the size limit enforced while streaming, verifies the signature over those exact bytes, and
+ * answers 200 only once the sink has durably recorded the event: a crash before the journal write
+ * leaves the delivery unanswered, so Stark retries it instead of losing it. Processing happens
+ * after the answer, in the sink's own time; this module only decides and records.
+ *
+ * Binds 127.0.0.1: the tunnel client connects locally, and nothing else needs to reach it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { SignatureVerifier } from './signature'
+import {
+  classifyDelivery,
+  declaredLength,
+  parseVerifiedEvent,
+  precheckDelivery,
+  previewOf,
+  signatureHeader,
+  type Rejection,
+  type VerifiedEvent
+} from './webhook-acceptance'
+
+export type { VerifiedEvent } from './webhook-acceptance'
+
+export type AcceptResult = 'recorded' | 'duplicate' | 'ignored'
+
+export interface RejectionInfo {
+  reason: string
+  status: number
+  bytes: number
+  preview: string
+}
+
+export interface WebhookSink {
+  /** Resolves once the event is durable (journaled); the 200 waits for it. Throwing means 500. */
+  accept(event: VerifiedEvent, raw: Buffer): Promise<AcceptResult>
+  /** A delivery refused with a 4xx; for the live log only, it must not act on the body. */
+  rejected(info: RejectionInfo): void
+}
+
+export interface WebhookServerOptions {
+  host?: string
+  port?: number
+  /** The secret path segment; whoever lacks it gets 404 before any signature work. */
+  secret: string
+  maxBodyBytes?: number
+  verifier: Pick<SignatureVerifier, 'verify'>
+  sink: WebhookSink
+  /** Failures that became a 500 (key fetch, journal write) and bugs in the sink. */
+  onError: (error: unknown) => void
+  /** How long stop() lets in-flight requests finish before cutting connections. */
+  stopGraceMs?: number
+}
+
+export interface WebhookServer {
+  start(): Promise<{ port: number; url: string }>
+  stop(): Promise<void>
+}
+
+export const WEBHOOK_PATH_PREFIX = '/stark/webhook/'
+
+type Body = { kind: 'read'; raw: Buffer } | { kind: 'too-large'; head: Buffer; bytes: number }
+
+/**
+ * Collects the body as Buffers (never strings: the signature covers bytes). Past the limit it stops
+ * collecting and pauses the stream, so an endless chunked body costs at most the limit in memory.
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Body> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let bytes = 0
+    const onData = (chunk: Buffer): void => {
+      bytes += chunk.length
+      if (bytes > max) {
+        req.off('data', onData)
+        req.pause()
+        // Only the start is kept, for the rejection's preview.
+        resolve({
+          kind: 'too-large',
+          head: Buffer.concat([...chunks, chunk], Math.min(bytes, 256)),
+          bytes
+        })
+        return
+      }
+      chunks.push(chunk)
+    }
+    req.on('data', onData)
+    req.once('end', () => resolve({ kind: 'read', raw: Buffer.concat(chunks, bytes) }))
+    req.once('error', reject)
+    // Belt and braces: an aborted upload must settle the promise even if no 'error' is emitted.
+    req.once('close', () => {
+      if (!req.complete) reject(new Error('the sender closed the connection mid-body'))
+    })
+  })
+}
+
+function hostForUrl(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1'
+  return host.includes(':') ? `[${host}]` : host
+}
+
+export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
+  const { secret, verifier, sink, onError } = options
+  const host = options.host ?? '127.0.0.1'
+  const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024
+  const stopGraceMs = options.stopGraceMs ?? 2_000
+  // A short or URL-unsafe secret would be guessable or mangled by proxies on the way.
+  if (!/^[A-Za-z0-9_-]{16,}$/.test(secret)) {
+    throw new Error(
+      'the webhook secret must be at least 16 characters of A-Z, a-z, 0-9, "_" or "-"'
+    )
+  }
+  const expectedPath = WEBHOOK_PATH_PREFIX + secret
+  let stopping = false
+
+  function answer(res: ServerResponse, status: number, body: object, close = false): void {
+    if (res.headersSent || res.destroyed) return
+    const text = JSON.stringify(body)
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store'
+    }
+    if (status === 405) headers.Allow = 'POST'
+    // After a refused body the rest of it is still on the wire; closing is the only way to skip it.
+    if (close || stopping) headers.Connection = 'close'
+    res.writeHead(status, headers)
+    res.end(text)
+  }
+
+  function reject(res: ServerResponse, rejection: Rejection, raw: Buffer, bytes: number): void {
+    try {
+      sink.rejected({
+        reason: rejection.reason,
+        status: rejection.status,
+        bytes,
+        preview: previewOf(raw)
+      })
+    } catch (error) {
+      onError(error)
+    }
+    answer(res, rejection.status, { ok: false, error: rejection.reason }, rejection.status === 413)
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const contentLength = req.headers['content-length']
+    const early = precheckDelivery({ contentLength, maxBodyBytes })
+    if (early) {
+      reject(res, early, Buffer.alloc(0), declaredLength(contentLength) ?? 0)
+      return
+    }
+    let body: Body
+    try {
+      body = await readBody(req, maxBodyBytes)
+    } catch {
+      return // The sender went away mid-body: there is no one left to answer.
+    }
+    if (body.kind === 'too-large') {
+      reject(
+        res,
+        { kind: 'reject', status: 413, reason: `body exceeds the ${maxBodyBytes}-byte limit` },
+        body.head,
+        body.bytes
+      )
+      return
+    }
+    const raw = body.raw
+    const signature = req.headers['digital-signature']
+    const verdict = classifyDelivery({
+      method: req.method,
+      path: req.url,
+      expectedPath,
+      contentLength,
+      bodyBytes: raw.length,
+      maxBodyBytes,
+      signature
+    })
+    if (verdict.kind === 'reject') {
+      reject(res, verdict, raw, raw.length)
+      return
+    }
+
+    let checked: 'valid' | 'invalid'
+    try {
+      checked = await verifier.verify(raw, signatureHeader(signature))
+    } catch (error) {
+      onError(error)
+      answer(res, 503, { ok: false, error: 'cannot check signatures right now; retry later' })
+      return
+    }
+    if (checked === 'invalid') {
+      reject(
+        res,
+        { kind: 'reject', status: 400, reason: 'signature does not match Stark public key' },
+        raw,
+        raw.length
+      )
+      return
+    }
+    const parsed = parseVerifiedEvent(raw)
+    if (!parsed.ok) {
+      reject(
+        res,
+        { kind: 'reject', status: 400, reason: `signed body is not an event: ${parsed.reason}` },
+        raw,
+        raw.length
+      )
+      return
+    }
+
+    let result: AcceptResult
+    try {
+      result = await sink.accept(parsed.event, raw)
+    } catch (error) {
+      onError(error)
+      answer(res, 500, { ok: false, error: 'could not record the event; retry later' })
+      return
+    }
+    answer(res, 200, { ok: true, result })
+  }
+
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      onError(error)
+      answer(res, 500, { ok: false, error: 'internal error' })
+    })
+  })
+
+  let listening: { port: number; url: string } | undefined
+
+  return {
+    async start() {
+      if (listening) return listening
+      stopping = false
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(options.port ?? 0, host, () => {
+          server.off('error', reject)
+          resolve()
+        })
+      })
+      const { port } = server.address() as AddressInfo
+      listening = { port, url: `http://${hostForUrl(host)}:${port}${expectedPath}` }
+      return listening
+    },
+
+    async stop() {
+      if (!listening) return
+      stopping = true
+      listening = undefined
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      // In-flight answers get Connection: close (see `answer`). Whatever is still open after the
+      // grace period is cut; those deliveries never got a 200, so Stark retries them.
+      const timer = setTimeout(() => server.closeAllConnections(), stopGraceMs)
+      try {
+        await closed
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+  }
+}

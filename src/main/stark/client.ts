@@ -1,0 +1,130 @@
+/**
+ * The engine's port to Stark: the few calls the trial needs, made through the official SDK. The engine
+ * depends on this interface (injected), never on where the SDK points, and tests run it against the
+ * emulator with the real SDK behind it.
+ */
+import type { StarkSdk } from './sdk'
+
+export interface InvoiceRecord {
+  id: string
+  amount: number
+  fee: number
+  name: string
+  taxId: string
+  status: string
+  tags: string[]
+}
+
+export interface NewInvoice {
+  amount: number
+  name: string
+  taxId: string
+  tags: string[]
+  due?: string
+}
+
+export interface TransferRecord {
+  id: string
+  amount: number
+  externalId: string
+  status: string
+  tags: string[]
+}
+
+export interface NewTransfer {
+  amount: number
+  name: string
+  taxId: string
+  bankCode: string
+  branchCode: string
+  accountNumber: string
+  accountType: string
+  externalId: string
+  tags: string[]
+}
+
+/** An event as the API lists it (trusted: it came over the authenticated API, not a webhook). */
+export interface EventRecord {
+  id: string
+  subscription: string
+  log: { type: string; invoice?: InvoiceRecord; transfer?: TransferRecord } & Record<
+    string,
+    unknown
+  >
+}
+
+export interface StarkClient {
+  createInvoices(invoices: NewInvoice[]): Promise<InvoiceRecord[]>
+  invoicesByTag(tag: string): Promise<InvoiceRecord[]>
+  /** The invoice as its `credited` log recorded it, if it was credited. */
+  creditedInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>
+  createTransfer(transfer: NewTransfer): Promise<TransferRecord>
+  transfersByTag(tag: string): Promise<TransferRecord[]>
+  undeliveredEvents(): Promise<EventRecord[]>
+  getEvent(id: string): Promise<EventRecord>
+  markDelivered(eventId: string): Promise<void>
+  /** Stark's current public key (SPKI PEM) for webhook signatures. */
+  fetchPublicKey(): Promise<string>
+  listWebhooks(): Promise<{ id: string; url: string; subscriptions: string[] }[]>
+  createWebhook(url: string, subscriptions: string[]): Promise<{ id: string; url: string }>
+  deleteWebhook(id: string): Promise<void>
+}
+
+/**
+ * The SDK's `query()` resolves to an async generator at run time, although its typings say
+ * Promise<T[]>; this accepts both.
+ */
+async function collect<T>(query: unknown): Promise<T[]> {
+  const items = (await query) as unknown
+  if (items && typeof items === 'object' && Symbol.asyncIterator in items) {
+    const out: T[] = []
+    for await (const item of items as AsyncIterable<unknown>) out.push(item as T)
+    return out
+  }
+  return items as T[]
+}
+
+type RawRequest = { get(path: string, query: object): Promise<{ content: unknown }> }
+
+export function sdkClient(sdk: StarkSdk): StarkClient {
+  return {
+    async createInvoices(invoices) {
+      const created = await sdk.invoice.create(invoices.map((i) => new sdk.Invoice(i)))
+      return created as unknown as InvoiceRecord[]
+    },
+    invoicesByTag: (tag) => collect<InvoiceRecord>(sdk.invoice.query({ tags: [tag] })),
+    async creditedInvoice(invoiceId) {
+      const logs = await collect<{ invoice: InvoiceRecord }>(
+        sdk.invoice.log.query({ invoiceIds: [invoiceId], types: ['credited'] })
+      )
+      return logs[0]?.invoice
+    },
+    async createTransfer(transfer) {
+      const [created] = await sdk.transfer.create([new sdk.Transfer(transfer)])
+      return created as unknown as TransferRecord
+    },
+    transfersByTag: (tag) => collect<TransferRecord>(sdk.transfer.query({ tags: [tag] })),
+    undeliveredEvents: () => collect<EventRecord>(sdk.event.query({ isDelivered: false })),
+    getEvent: async (id) => (await sdk.event.get(id)) as unknown as EventRecord,
+    async markDelivered(eventId) {
+      await sdk.event.update(eventId, { isDelivered: true })
+    },
+    async fetchPublicKey() {
+      // `request` exists at run time but is missing from the SDK's index typings.
+      const raw = (sdk as unknown as { request: RawRequest }).request
+      const response = await raw.get('public-key', { limit: 1 })
+      const content = (response.content as { publicKeys?: { content?: string }[] }).publicKeys?.[0]
+        ?.content
+      if (!content) throw new Error('Stark answered the public-key request without a key')
+      return content
+    },
+    listWebhooks: () => collect(sdk.webhook.query({})),
+    async createWebhook(url, subscriptions) {
+      const webhook = await sdk.webhook.create({ url, subscriptions })
+      return { id: webhook.id as string, url: webhook.url }
+    },
+    async deleteWebhook(id) {
+      await sdk.webhook.delete(id)
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * An engine wired to an in-process emulator exactly as the CLI wires it: the real SDK through the
+ * transport seam, the emulator's clock shared with the engine, and a webhook registered at Stark.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { EmulatorOptions } from '../../src/main/emulator/emulator'
+import { loadInstallation } from '../../src/main/engine/installation'
+import type { JournalEntry } from '../../src/main/engine/journal-types'
+import {
+  createSimulator,
+  type Simulator,
+  type SimulatorDeps
+} from '../../src/main/engine/simulator'
+import { ensureWebhook } from '../../src/main/engine/webhook-registration'
+import { sdkClient, type StarkClient } from '../../src/main/stark/client'
+import { startSdkEmulator, type SdkEmulator } from './sdk-emulator'
+
+export interface EngineEnv extends SdkEmulator {
+  sim: Simulator
+  stark: StarkClient
+  stateDir: string
+  entries: JournalEntry[]
+  /** Resolves when the journal records the run as complete. */
+  completed: Promise<void>
+  restart(): Promise<Simulator>
+  cleanup(): Promise<void>
+}
+
+export async function startEngineEnv(
+  options: EmulatorOptions & { engine?: Partial<SimulatorDeps>; register?: boolean } = {}
+): Promise<EngineEnv> {
+  const env = await startSdkEmulator(options)
+  const stateDir = await mkdtemp(join(tmpdir(), 'ssim-engine-'))
+  const stark = sdkClient(env.sdk)
+  const entries: JournalEntry[] = []
+  let markComplete: () => void = () => undefined
+  const completed = new Promise<void>((resolve) => (markComplete = resolve))
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+  const create = async (): Promise<Simulator> => {
+    const sim = await createSimulator({
+      clock: env.emulator.clock,
+      stark,
+      stateDir,
+      logger: quiet,
+      seed: 1,
+      ...options.engine
+    })
+    sim.subscribe((entry) => {
+      entries.push(entry)
+      if (entry.type === 'run.completed') markComplete()
+    })
+    const { webhookUrl } = await sim.start()
+    if (options.register !== false) {
+      await ensureWebhook(stark, webhookUrl, (await loadInstallation(stateDir)).webhookSecret)
+    }
+    return sim
+  }
+
+  const result: EngineEnv = {
+    ...env,
+    sim: await create(),
+    stark,
+    stateDir,
+    entries,
+    completed,
+    async restart() {
+      await result.sim.stop()
+      result.sim = await create()
+      return result.sim
+    },
+    async cleanup() {
+      await result.sim.stop()
+      await env.stop()
+      await rm(stateDir, { recursive: true, force: true })
+    }
+  }
+  return result
+}
