@@ -24,7 +24,7 @@ Run plan (defaults are the trial's):
 Other:
   --state-dir DIR         everything persistent; rerun with the same folder to resume (.ssim-state)
   --webhook-port P        local webhook port on 127.0.0.1 (0: any free port)
-  --catch-up-minutes N    minutes of Stark time between catch-up sweeps (15)
+  --catch-up-minutes N    minutes of Stark time between catch-up sweeps (15; 1 with --sandbox)
   --seed N                seed for sizes, people and the embedded emulator's randomness
   --json                  one JSON object per line: ready, journal entries, summary
   --help                  this text`
@@ -125,7 +125,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     plan,
     stateDir: values['state-dir'] as string,
     webhookPort: num('webhook-port', values['webhook-port'], { integer: true, min: 0 }) ?? 0,
-    catchUpMs: minutes('catch-up-minutes') ?? 15 * 60_000,
+    // With no public URL the real sandbox is only heard by polling, so poll it often.
+    catchUpMs: minutes('catch-up-minutes') ?? (values.sandbox ? 60_000 : 15 * 60_000),
     seed: num('seed', values.seed, { integer: true, min: 0 }),
     json: values.json as boolean,
     help: values.help as boolean

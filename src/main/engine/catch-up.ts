@@ -5,7 +5,7 @@
  * run that Stark shows as credited but we never saw credited are credited from their `credited` log.
  */
 import { record, runTag, classifyFailure, type EngineContext } from './context'
-import type { Intake, IncomingEvent } from './intake'
+import { describeEvent, type Intake, type IncomingEvent } from './intake'
 
 export interface CatchUpResult {
   events: number
@@ -35,11 +35,21 @@ export class CatchUp {
   private async sweep(): Promise<CatchUpResult> {
     const result: CatchUpResult = { events: 0, credits: 0, awaitingCredit: 0, complete: false }
     try {
-      for (const event of await this.ctx.stark.undeliveredEvents()) {
+      const run = this.ctx.projection.run
+      // Only events since the day before the run began: older ones cannot concern it.
+      const since = run
+        ? new Date(run.startedAt - 86_400_000).toISOString().slice(0, 10)
+        : undefined
+      for (const raw of await this.ctx.stark.undeliveredEvents(since)) {
         if (this.ctx.stopped()) return result
-        await this.intake.accept(event as unknown as IncomingEvent, 'catch-up')
+        const event = raw as unknown as IncomingEvent
+        // Other apps may share the workspace: their events are theirs to mark delivered.
+        if (describeEvent(event, 'catch-up', run?.runId).verdict === 'ignored') continue
+        if (!this.ctx.projection.seenEvents.has(event.id)) {
+          await this.intake.accept(event, 'catch-up')
+          result.events++
+        }
         await this.ctx.stark.markDelivered(event.id)
-        result.events++
       }
       await this.reconcile(result)
       result.complete = true

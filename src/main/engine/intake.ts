@@ -17,6 +17,8 @@ export interface IncomingEvent {
   }
 }
 
+export type EventReceived = Extract<JournalBody, { type: 'event.received' }>
+
 export type IntakeResult = 'recorded' | 'duplicate' | 'ignored'
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v)
@@ -28,7 +30,7 @@ export function describeEvent(
   event: IncomingEvent,
   source: EventSource,
   runId: string | undefined
-): JournalBody {
+): EventReceived {
   const base = {
     type: 'event.received' as const,
     eventId: event.id,
@@ -87,7 +89,6 @@ export class Intake {
   async accept(event: IncomingEvent, source: EventSource): Promise<IntakeResult> {
     const { projection } = this.ctx
     const body = describeEvent(event, source, projection.run?.runId)
-    if (body.type !== 'event.received') return 'ignored'
     if (projection.seenEvents.has(event.id)) {
       await record(this.ctx, { ...body, verdict: 'duplicate', note: undefined, credit: undefined })
       return 'duplicate'

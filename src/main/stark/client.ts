@@ -60,7 +60,8 @@ export interface StarkClient {
   creditedInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>
   createTransfer(transfer: NewTransfer): Promise<TransferRecord>
   transfersByTag(tag: string): Promise<TransferRecord[]>
-  undeliveredEvents(): Promise<EventRecord[]>
+  /** Events not yet delivered, created on or after `after` (YYYY-MM-DD) when given. */
+  undeliveredEvents(after?: string): Promise<EventRecord[]>
   getEvent(id: string): Promise<EventRecord>
   markDelivered(eventId: string): Promise<void>
   /** Stark's current public key (SPKI PEM) for webhook signatures. */
@@ -104,7 +105,8 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
       return created as unknown as TransferRecord
     },
     transfersByTag: (tag) => collect<TransferRecord>(sdk.transfer.query({ tags: [tag] })),
-    undeliveredEvents: () => collect<EventRecord>(sdk.event.query({ isDelivered: false })),
+    undeliveredEvents: (after) =>
+      collect<EventRecord>(sdk.event.query({ isDelivered: false, ...(after ? { after } : {}) })),
     getEvent: async (id) => (await sdk.event.get(id)) as unknown as EventRecord,
     async markDelivered(eventId) {
       await sdk.event.update(eventId, { isDelivered: true })
