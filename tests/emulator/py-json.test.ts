@@ -4,19 +4,11 @@
  * as they do against the real sandbox.
  */
 import { verify } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { sandboxEvent2021 } from '../helpers/fixtures'
 import { pythonJsonDumps } from '../../src/main/emulator/py-json'
 
-interface SignedFixture {
-  starkSandboxPublicKey: string
-  content: string
-  digitalSignature: string
-}
-
-const fixture = JSON.parse(
-  readFileSync(new URL('../fixtures/stark-sandbox-event-2021.json', import.meta.url), 'utf8')
-) as SignedFixture
+const fixture = sandboxEvent2021
 
 describe('pythonJsonDumps against a real signed sandbox body', () => {
   it('When the 2021 sandbox body is parsed and dumped again, Then the bytes are identical', () => {

@@ -2,7 +2,6 @@
  * The webhook signature verifier, checked against the real SDK's `event.parse` (served by the
  * in-process emulator) and against a body Stark's sandbox really signed.
  */
-import { readFileSync } from 'node:fs'
 import { sign } from 'node:crypto'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { pythonJsonDumps } from '../../src/main/emulator/py-json'
@@ -11,17 +10,10 @@ import { parseVerifiedEvent } from '../../src/main/engine/webhook-acceptance'
 import { sdkClient } from '../../src/main/stark/client'
 import { generateKeyPair } from '../../src/main/stark/keys'
 import { VirtualClock } from '../../src/main/time/clock'
+import { sandboxEvent2021 } from '../helpers/fixtures'
 import { startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
 
-interface RealEvent {
-  starkSandboxPublicKey: string
-  content: string
-  digitalSignature: string
-}
-
-const real = JSON.parse(
-  readFileSync(new URL('../fixtures/stark-sandbox-event-2021.json', import.meta.url), 'utf8')
-) as RealEvent
+const real = sandboxEvent2021
 
 let env: SdkEmulator
 
