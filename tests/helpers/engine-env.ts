@@ -28,9 +28,14 @@ export interface EngineEnv extends SdkEmulator {
   cleanup(): Promise<void>
 }
 
-export async function startEngineEnv(
-  options: EmulatorOptions & { engine?: Partial<SimulatorDeps>; register?: boolean } = {}
-): Promise<EngineEnv> {
+export interface EngineEnvOptions extends EmulatorOptions {
+  engine?: Partial<SimulatorDeps>
+  register?: boolean
+  /** Wraps the engine's Stark client (not the test's `env.stark`), e.g. to lose an answer. */
+  wrapStark?: (stark: StarkClient) => StarkClient
+}
+
+export async function startEngineEnv(options: EngineEnvOptions = {}): Promise<EngineEnv> {
   const env = await startSdkEmulator(options)
   const stateDir = await mkdtemp(join(tmpdir(), 'ssim-engine-'))
   const stark = sdkClient(env.sdk)
@@ -42,7 +47,7 @@ export async function startEngineEnv(
   const create = async (): Promise<Simulator> => {
     const sim = await createSimulator({
       clock: env.emulator.clock,
-      stark,
+      stark: options.wrapStark ? options.wrapStark(stark) : stark,
       stateDir,
       logger: quiet,
       seed: 1,

@@ -8,6 +8,7 @@ import {
   backoffMs,
   batchTag,
   classifyFailure,
+  inBackground,
   KeyedQueue,
   record,
   runTag,
@@ -44,12 +45,17 @@ export class BatchIssuer {
   resumeAll(): void {
     for (const batch of this.ctx.projection.batches.values()) {
       if (!batch.issued)
-        void this.issue({
-          batch: batch.key,
-          count: batch.count,
-          dueAt: batch.dueAt,
-          late: batch.late
-        })
+        inBackground(
+          this.ctx,
+          `batch ${batch.key}`,
+          this.issue({
+            batch: batch.key,
+            count: batch.count,
+            dueAt: batch.dueAt,
+            late: batch.late,
+            payer: batch.payer
+          })
+        )
     }
   }
 
@@ -69,7 +75,8 @@ export class BatchIssuer {
         batch: request.batch,
         count: request.count,
         dueAt: request.dueAt,
-        late: request.late
+        late: request.late,
+        ...(request.payer ? { payer: request.payer } : {})
       })
       batch = projection.batches.get(request.batch) as BatchState
     } else if (await this.recover(run.runId, batch)) {
@@ -129,7 +136,13 @@ export class BatchIssuer {
         retryAt
       })
       this.ctx.later(retryAt, () =>
-        this.issue({ batch: batch.key, count: batch.count, dueAt: batch.dueAt, late: batch.late })
+        this.issue({
+          batch: batch.key,
+          count: batch.count,
+          dueAt: batch.dueAt,
+          late: batch.late,
+          payer: batch.payer
+        })
       )
       return true
     }

@@ -32,6 +32,11 @@ export class CatchUp {
     return this.running
   }
 
+  /** Resolves when no sweep is running (stop waits for it before closing the journal). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined)
+  }
+
   private async sweep(): Promise<CatchUpResult> {
     const result: CatchUpResult = { events: 0, credits: 0, awaitingCredit: 0, complete: false }
     try {

@@ -71,6 +71,17 @@ export function classifyFailure(error: unknown): StarkFailure {
   return { outcome: 'unknown', codes: [], message: `network or server failure: ${detail}` }
 }
 
+/**
+ * Runs work nobody awaits. Its failure is reported rather than left as an unhandled rejection, which
+ * would end the process; after stop() the journal is closed and such failures are expected.
+ */
+export function inBackground(ctx: EngineContext, where: string, work: Promise<unknown>): void {
+  work.catch((error: unknown) => {
+    if (!ctx.stopped())
+      ctx.logger.error(`${where}: ${error instanceof Error ? error.message : String(error)}`)
+  })
+}
+
 /** Exponential backoff in clock time, capped. */
 export function backoffMs(attempt: number, baseMs = 2_000, capMs = 600_000): number {
   return Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20))

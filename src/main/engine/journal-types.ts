@@ -14,7 +14,15 @@ export type JournalBody =
   | { type: 'run.stopped'; reason: string }
   | { type: 'run.completed' }
   /** `batch` is `b0`..`b7` for planned batches and `m1`, `m2`, ... for one-click invoices. */
-  | { type: 'batch.issuing'; batch: string; count: number; dueAt: number; late: boolean }
+  | {
+      type: 'batch.issuing'
+      batch: string
+      count: number
+      dueAt: number
+      late: boolean
+      /** A one-click invoice's name and amount, kept so a retry after a restart uses them. */
+      payer?: { name?: string; amount?: number }
+    }
   | { type: 'batch.issued'; batch: string; invoiceIds: string[]; late: boolean; recovered: boolean }
   | { type: 'batch.error'; batch: string; message: string; retryAt: number | null }
   | {

@@ -7,6 +7,7 @@ import {
   backoffMs,
   classifyFailure,
   externalIdFor,
+  inBackground,
   invoiceTag,
   KeyedQueue,
   record,
@@ -42,10 +43,17 @@ export class Outbox {
     })
   }
 
-  /** After a restart: resume every intent that has no final answer yet. */
+  /**
+   * After a restart: resume every intent that has no final answer yet, and every credit that has no
+   * intent (a crash between the durable `invoice.credited` and the intent: its event is already
+   * recorded, so no redelivery or catch-up would hand it to the outbox again).
+   */
   resumeAll(): void {
-    for (const transfer of this.ctx.projection.transfers.values()) {
-      if (this.pending(transfer)) void this.ensure(transfer.invoiceId)
+    const { invoices, transfers } = this.ctx.projection
+    for (const invoice of invoices.values()) {
+      const transfer = transfers.get(invoice.id)
+      if (invoice.credit && (!transfer || this.pending(transfer)))
+        inBackground(this.ctx, `transfer for ${invoice.id}`, this.ensure(invoice.id))
     }
   }
 

@@ -24,6 +24,7 @@ export interface BatchState {
   recovered: boolean
   invoiceIds: string[]
   lastError?: string
+  payer?: { name?: string; amount?: number }
 }
 
 export interface InvoiceState {
@@ -65,6 +66,12 @@ export class Projection {
     this.lastSeq = entry.seq
     switch (entry.type) {
       case 'run.started':
+        // Batch keys (b0, m1, ...) and the rest are per run: a new run starts from nothing.
+        this.batches.clear()
+        this.invoices.clear()
+        this.transfers.clear()
+        this.transferIdToInvoice.clear()
+        this.orphanStatuses.clear()
         this.run = {
           runId: entry.runId,
           plan: entry.plan,
@@ -95,7 +102,8 @@ export class Projection {
           late: entry.late,
           issued: false,
           recovered: false,
-          invoiceIds: []
+          invoiceIds: [],
+          ...(entry.payer ? { payer: entry.payer } : {})
         })
         break
       case 'batch.issued': {

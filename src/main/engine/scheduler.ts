@@ -6,7 +6,7 @@
  * marked late, exactly like a batch missed while the app was closed. The schedule does not shift.
  */
 import type { TimerId } from '../time/clock'
-import { record, type EngineContext } from './context'
+import { inBackground, record, type EngineContext } from './context'
 import type { BatchIssuer } from './batches'
 import type { Outbox } from './outbox'
 
@@ -119,7 +119,7 @@ export class RunScheduler {
     if (!run || run.paused || run.stopped || run.completed || this.ctx.stopped()) return
     const next = this.nextPlanned()
     if (next === undefined) {
-      void this.checkCompletion()
+      inBackground(this.ctx, 'completion check', this.checkCompletion())
       return
     }
     this.timer = this.ctx.clock.at(this.dueAt(next), async () => {
@@ -150,12 +150,20 @@ export class RunScheduler {
           batch: plannedKey(k),
           count: run.sizes[k] as number,
           dueAt: this.dueAt(k),
-          late: this.dueAt(k) < lateBefore
+          late: this.isLate(this.dueAt(k), lateBefore, run.plan.intervalMs)
         })
       }
     })
     this.outbox.resumeAll()
     this.arm()
+  }
+
+  /**
+   * Late: its time passed while the engine was closed or paused, or its timer fired well after its
+   * time (a laptop that slept), by more than a tenth of the interval or a minute.
+   */
+  private isLate(dueAt: number, lateBefore: number, intervalMs: number): boolean {
+    return dueAt < lateBefore || this.ctx.clock.now() - dueAt > Math.max(60_000, intervalMs / 10)
   }
 
   private serial(task: () => Promise<void>): Promise<void> {

@@ -12,7 +12,7 @@ import type { Clock, TimerId } from '../time/clock'
 import { createRng } from '../time/rng'
 import { BatchIssuer } from './batches'
 import { CatchUp, type CatchUpResult } from './catch-up'
-import { record, type EngineContext, type Logger } from './context'
+import { inBackground, record, type EngineContext, type Logger } from './context'
 import { loadInstallation } from './installation'
 import { Intake, type IncomingEvent } from './intake'
 import { checkInvariants, type InvariantReport } from './invariants'
@@ -88,7 +88,11 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   }
   const outbox = new Outbox(ctx)
   const intake = new Intake(ctx, (invoiceId) => {
-    void outbox.ensure(invoiceId).then(() => scheduler.checkCompletion())
+    inBackground(
+      ctx,
+      `transfer for ${invoiceId}`,
+      outbox.ensure(invoiceId).then(() => scheduler.checkCompletion())
+    )
   })
   const seed = deps.seed ?? randomInt(2 ** 31)
   const rng = createRng(seed + projection.lastSeq)
@@ -121,14 +125,23 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   })
   // Completion depends on transfer outcomes, which arrive as events. Checked once the current
   // append has reached every listener, so listeners never hear entries out of order.
-  const settles = new Set(['transfer.status', 'transfer.skipped', 'transfer.error'])
+  // `transfer.sent` too: a recovered transfer takes the final status of events that arrived before
+  // its id was known, so it can be the last change of the run.
+  const settles = new Set([
+    'transfer.status',
+    'transfer.sent',
+    'transfer.skipped',
+    'transfer.error'
+  ])
   journal.subscribe((entry) => {
-    if (settles.has(entry.type)) queueMicrotask(() => void scheduler.checkCompletion())
+    if (settles.has(entry.type))
+      queueMicrotask(() => inBackground(ctx, 'completion check', scheduler.checkCompletion()))
   })
 
   const catchUpEvery = deps.catchUpIntervalMs ?? 15 * 60_000
   const tick = async (): Promise<void> => {
-    await catchUp.run()
+    // A sweep cut short by stop() cannot record its failure (the journal is closed): not a crash.
+    await catchUp.run().catch((error: unknown) => deps.logger.warn(`catch-up: ${String(error)}`))
     ctx.later(deps.clock.now() + catchUpEvery, tick)
   }
 
@@ -136,6 +149,14 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   const requireRun = (): NonNullable<Projection['run']> => {
     if (!projection.run) throw new Error('No run has been started. Start a run first.')
     return projection.run
+  }
+  /** A stopped or completed run issues nothing more. */
+  const requireActiveRun = (): void => {
+    const run = requireRun()
+    if (run.stopped || run.completed)
+      throw new Error(
+        `Run ${run.runId} is ${run.stopped ? 'stopped' : 'complete'}: it issues nothing more. Start a new run.`
+      )
   }
 
   return {
@@ -146,7 +167,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       webhookUrl = (await server.start()).url
       outbox.resumeAll()
       await scheduler.resume()
-      void tick()
+      inBackground(ctx, 'catch-up', tick())
       return { webhookUrl }
     },
     async stop() {
@@ -155,10 +176,13 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       for (const id of timers) deps.clock.cancel(id)
       timers.clear()
       await server.stop()
+      let deadline: ReturnType<typeof setTimeout> | undefined
       await Promise.race([
-        Promise.all([issuer.idle(), outbox.idle()]),
-        new Promise((r) => setTimeout(r, 5_000))
+        // A sweep in flight may still hand credits to the outbox: let it finish first.
+        catchUp.idle().then(() => Promise.all([issuer.idle(), outbox.idle()])),
+        new Promise((r) => (deadline = setTimeout(r, 5_000)))
       ])
+      clearTimeout(deadline)
       await journal.close()
     },
     async startRun(planInput = {}) {
@@ -188,12 +212,12 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       await record(ctx, { type: 'run.resumed' })
       await scheduler.resume()
     },
-    issueBatchNow: () => {
-      requireRun()
+    issueBatchNow: async () => {
+      requireActiveRun()
       return scheduler.issueNext()
     },
     async issueInvoice(options = {}) {
-      requireRun()
+      requireActiveRun()
       const manual = [...projection.batches.keys()].filter((k) => k.startsWith('m')).length
       const key = `m${manual + 1}`
       await issuer.issue({
@@ -203,12 +227,19 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
         late: false,
         payer: options
       })
-      const ids = projection.batches.get(key)?.invoiceIds ?? []
-      if (ids.length === 0)
-        throw new Error(
-          `the invoice was not issued: ${projection.batches.get(key)?.lastError ?? 'unknown error'}`
-        )
-      return ids[0] as string
+      const batch = projection.batches.get(key)
+      const id = batch?.invoiceIds[0]
+      if (id) return id
+      // An unknown outcome is retried (looked up first), so the invoice may still appear.
+      const retrying = [...journal.entries]
+        .reverse()
+        .find((e) => e.type === 'batch.error' && e.batch === key)
+      const pending = retrying?.type === 'batch.error' && retrying.retryAt !== null
+      throw new Error(
+        pending
+          ? `Stark did not confirm the invoice (${batch?.lastError}); it is being checked and retried, and will appear in the list if it was created.`
+          : `Stark refused the invoice: ${batch?.lastError ?? 'unknown error'}. Check the name and amount and try again.`
+      )
     },
     async stopRun(reason = 'stopped by the user') {
       const run = requireRun()
