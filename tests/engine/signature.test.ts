@@ -189,6 +189,7 @@ describe('the real 2021 sandbox delivery', () => {
 describe('key fetching and refetching', () => {
   const body = creditedBody()
   const forged = (): string => signWith(body, generateKeyPair().privatePem)
+  const forgedKey = generateKeyPair().privatePem
 
   it('When a signature fails, Then the key is refetched once before answering invalid', async () => {
     const { verifier, calls } = counted()
@@ -246,6 +247,33 @@ describe('key fetching and refetching', () => {
     )
     expect(verdicts.filter((v) => v === 'valid')).toHaveLength(10)
     expect(calls()).toBe(2)
+  })
+
+  it('When a burst of deliveries is checked at once, Then each gets its own answer and the event loop keeps turning meanwhile', async () => {
+    const { verifier, calls } = counted()
+    expect(await verifier.verify(Buffer.from(body), signed(body))).toBe('valid')
+    // Spends the one refetch now, so the burst below does no I/O of its own.
+    expect(await verifier.verify(Buffer.from(body), forged())).toBe('invalid')
+    expect(calls()).toBe(2)
+    const bodies = Array.from({ length: 60 }, (_, i) =>
+      creditedBody(String(5_000_000_000_000_000 + i))
+    )
+    const signatures = bodies.map((b, i) => (i % 3 === 0 ? signWith(b, forgedKey) : signed(b)))
+    let turns = 0
+    let done = false
+    const turn = (): void => {
+      turns++
+      if (!done) setImmediate(turn)
+    }
+    setImmediate(turn)
+    const verdicts = await Promise.all(
+      bodies.map((b, i) => verifier.verify(Buffer.from(b), signatures[i]))
+    )
+    done = true
+    expect(verdicts).toEqual(bodies.map((_, i) => (i % 3 === 0 ? 'invalid' : 'valid')))
+    expect(calls()).toBe(2)
+    // The checks run off the event loop: other work (timers, requests, journal writes) goes on.
+    expect(turns).toBeGreaterThan(1)
   })
 
   it('When the key cannot be fetched, Then verify throws advice, fails fast within the interval, and recovers after it', async () => {

@@ -83,8 +83,17 @@ export function pathMatches(path: string | undefined, expectedPath: string): boo
   if (typeof path !== 'string') return false
   const query = path.indexOf('?')
   const bare = query === -1 ? path : path.slice(0, query)
-  const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
-  return timingSafeEqual(digest(bare), digest(expectedPath))
+  return timingSafeEqual(digest(bare), expectedDigest(expectedPath))
+}
+
+const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest()
+
+/** The server asks with the same expected path every time: its digest is computed once. */
+let lastExpected: { path: string; digest: Buffer } | undefined
+function expectedDigest(expectedPath: string): Buffer {
+  if (lastExpected?.path !== expectedPath)
+    lastExpected = { path: expectedPath, digest: digest(expectedPath) }
+  return lastExpected.digest
 }
 
 /** The one Digital-Signature value, or undefined when absent or repeated. */
@@ -123,6 +132,9 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const nonEmptyString = (value: unknown): value is string =>
   typeof value === 'string' && value !== ''
 
+/** Reusable: without `stream`, each decode() starts afresh. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /**
  * Parses a body whose signature already verified. A valid signature over a body that is not an
  * event (Stark never sends one, but a compromised or misconfigured sender could) is still rejected:
@@ -132,7 +144,7 @@ export function parseVerifiedEvent(raw: Buffer): ParsedEvent {
   let text: string
   try {
     // Stark sends ASCII (Python's ensure_ascii): invalid UTF-8 cannot be Stark's JSON.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw)
+    text = STRICT_UTF8.decode(raw)
   } catch {
     return { ok: false, reason: 'body is not UTF-8' }
   }

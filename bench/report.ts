@@ -1,0 +1,192 @@
+/**
+ * Turns one run's figures into the table, the verdicts and the JSON record. Every figure in the
+ * table comes from the same invocation; the targets are the issue's (#3, "Performance").
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
+import { dirname } from 'node:path'
+import type { DeliveryFigures } from './deliveries'
+import type { FullRunFigures } from './full-run'
+import type { LatencyFigures } from './latency'
+
+export const TARGETS = {
+  /** The webhook server reaches at least this share of the raw crypto.verify rate. */
+  serverVsRawVerify: 0.6,
+  /** ...and at least this multiple of the event.parse handler. */
+  serverVsEventParse: 5,
+  /** A full default run at maximum emulator speed takes less than this. */
+  fullRunMs: 30_000
+}
+
+export interface Verdict {
+  target: string
+  measured: string
+  pass: boolean
+}
+
+export interface BenchResults {
+  startedAt: string
+  machine: {
+    node: string
+    cpus: number
+    cpuModel: string
+    loadAverageBefore: number[]
+    loadAverageAfter: number[]
+  }
+  deliveries: DeliveryFigures
+  latency: LatencyFigures
+  fullRuns: FullRunFigures[]
+  /** The full run the verdict is about: the fastest correct one of the speeds tried. */
+  maxSpeedRun: FullRunFigures | undefined
+  verdicts: Verdict[]
+}
+
+export function machineInfo(): Omit<BenchResults['machine'], 'loadAverageAfter'> {
+  const list = cpus()
+  return {
+    node: process.version,
+    cpus: list.length,
+    cpuModel: list[0]?.model ?? 'unknown',
+    loadAverageBefore: loadavg().map((n) => Math.round(n * 100) / 100)
+  }
+}
+
+const perSecond = (n: number): string => `${Math.round(n)}/s`
+const ms = (n: number, digits = 1): string => `${n.toFixed(digits)} ms`
+const seconds = (n: number): string => `${(n / 1000).toFixed(2)} s`
+const percent = (n: number): string => `${Math.round(n * 100)}%`
+const times = (n: number): string => `${n.toFixed(1)}x`
+
+/** The fastest full run that completed and passed verify(); undefined if none did. */
+export function fastestCorrect(runs: FullRunFigures[]): FullRunFigures | undefined {
+  return runs
+    .filter((r) => r.completed && r.verifyOk)
+    .reduce<FullRunFigures | undefined>(
+      (best, r) => (!best || r.wallMs < best.wallMs ? r : best),
+      undefined
+    )
+}
+
+export function verdictsOf(
+  deliveries: DeliveryFigures,
+  fullRuns: FullRunFigures[],
+  maxSpeedRun: FullRunFigures | undefined
+): Verdict[] {
+  const vsRaw = deliveries.server.perSecond / deliveries.rawVerify.perSecond
+  const vsParse = deliveries.server.perSecond / deliveries.parse.perSecond
+  // Every request must have been answered 200 and journaled, or the rate means nothing.
+  const clean =
+    deliveries.server.ok === deliveries.server.count &&
+    deliveries.server.journaledOnDisk === deliveries.server.sent &&
+    deliveries.parse.ok === deliveries.parse.count
+  return [
+    {
+      target: `server >= ${percent(TARGETS.serverVsRawVerify)} of raw crypto.verify`,
+      measured: percent(vsRaw),
+      pass: clean && vsRaw >= TARGETS.serverVsRawVerify
+    },
+    {
+      target: `server >= ${TARGETS.serverVsEventParse}x the event.parse handler`,
+      measured: times(vsParse),
+      pass: clean && vsParse >= TARGETS.serverVsEventParse
+    },
+    {
+      target: `full default run at max speed < ${TARGETS.fullRunMs / 1000} s, verify() ok`,
+      measured: maxSpeedRun
+        ? `${seconds(maxSpeedRun.wallMs)} @ speed ${maxSpeedRun.speed}`
+        : `no correct run among ${fullRuns.length}`,
+      pass: maxSpeedRun !== undefined && maxSpeedRun.wallMs < TARGETS.fullRunMs
+    }
+  ]
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)))
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c] as number))
+        .join('   ')
+        .trimEnd()
+    )
+    .join('\n')
+}
+
+export function render(results: BenchResults): string {
+  const { deliveries: d, latency: l, fullRuns, maxSpeedRun, verdicts } = results
+  const [vRaw, vParse, vRun] = verdicts as [Verdict, Verdict, Verdict]
+  const mark = (v: Verdict): string => (v.pass ? 'PASS' : 'MISS')
+  const rows: string[][] = [
+    ['metric', 'value', 'baseline / target', 'verdict'],
+    [
+      'deliveries/s, webhook server',
+      perSecond(d.server.perSecond),
+      `${d.server.ok}/${d.server.count} answered 200; ${d.server.journaledOnDisk}/${d.server.sent} ` +
+        `on disk (${d.options.warmup} warm-up)`,
+      ''
+    ],
+    [
+      'raw crypto.verify (1 thread)',
+      perSecond(d.rawVerify.perSecond),
+      `server = ${vRaw.measured} (>= ${percent(TARGETS.serverVsRawVerify)})`,
+      mark(vRaw)
+    ],
+    [
+      'event.parse handler',
+      perSecond(d.parse.perSecond),
+      `server = ${vParse.measured} (>= ${TARGETS.serverVsEventParse}x)`,
+      mark(vParse)
+    ],
+    [
+      'CPU per delivery, server',
+      `${ms(d.server.cpuMsEach, 2)}`,
+      `raw verify ${ms(d.rawVerify.cpuMsEach, 2)}, event.parse handler ` +
+        `${ms(d.parse.cpuMsEach, 2)}, load client ${ms(d.server.clientCpuMsEach, 2)}`,
+      ''
+    ],
+    [
+      'credited -> transfer p50 / p99',
+      `${l.p50Ms.toFixed(1)} / ${l.p99Ms.toFixed(1)} ms`,
+      `${l.samples} webhook credits (${l.transfers}/${l.expected} transfers), ` +
+        `p90 ${ms(l.p90Ms)}, max ${ms(l.maxMs)}` +
+        (l.ambiguous > 0 ? `, ${l.ambiguous} ambiguous matches` : ''),
+      ''
+    ]
+  ]
+  for (const run of fullRuns) {
+    const chosen = run === maxSpeedRun
+    rows.push([
+      `full 24 h run @ speed ${run.speed}`,
+      run.completed ? seconds(run.wallMs) : 'timed out',
+      `${run.verifyOk ? 'verify() ok' : 'verify() FAILED'}, ${run.credited} credits, ` +
+        `clock alone ${seconds(run.floorMs)}` +
+        (chosen ? ` (< ${TARGETS.fullRunMs / 1000} s)` : ''),
+      chosen ? mark(vRun) : ''
+    ])
+  }
+  const lines = [
+    table(rows),
+    '',
+    `deliveries: ${d.options.requests} signed bodies of ${d.bodyBytes} B to the server ` +
+      `(${d.options.parseRequests} to the event.parse handler), ${d.options.concurrency} ` +
+      `keep-alive connections from a child process, ${d.options.rounds} interleaved rounds; ` +
+      `server rounds ${d.server.roundRates.join(' ')}/s, raw rounds ${d.rawVerify.roundRates.join(' ')}/s`,
+    `machine: ${results.machine.cpus} x ${results.machine.cpuModel}, node ${results.machine.node}, ` +
+      `load average ${results.machine.loadAverageBefore.join(' ')} before, ` +
+      `${results.machine.loadAverageAfter.join(' ')} after`,
+    ''
+  ]
+  for (const v of verdicts) lines.push(`${mark(v)}  ${v.target}: ${v.measured}`)
+  for (const run of fullRuns.filter((r) => !r.verifyOk)) {
+    lines.push(
+      `note: the run at speed ${run.speed} failed verify() with ${run.problems.length} problem(s), ` +
+        `first: ${run.problems[0] ?? 'none listed'}`
+    )
+  }
+  return lines.join('\n')
+}
+
+export async function writeResults(file: string, results: BenchResults): Promise<void> {
+  await mkdir(dirname(file), { recursive: true })
+  await writeFile(file, JSON.stringify(results, null, 2) + '\n')
+}
