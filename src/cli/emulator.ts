@@ -46,6 +46,14 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`)
     return
   }
+  // Signal handlers go in before the ready line: a parent that stops us as soon as it reads the
+  // line must reach our handler (a SIGINT before it would kill the process without saving state).
+  let stopRequested = false
+  let stop = (): void => {
+    stopRequested = true
+  }
+  process.on('SIGINT', () => stop())
+  process.on('SIGTERM', () => stop())
   const emulator = await startEmulator({
     port: number('port', values.port, 0),
     speed: number('speed', values.speed, 1),
@@ -53,6 +61,19 @@ async function main(): Promise<void> {
     seed: values.seed === undefined ? undefined : number('seed', values.seed, 0),
     log: (line) => process.stderr.write(`${line}\n`)
   })
+  let stopping = false
+  stop = (): void => {
+    if (stopping) return
+    stopping = true
+    emulator.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`emulator: failed to stop cleanly: ${String(error)}\n`)
+        process.exit(1)
+      }
+    )
+  }
+  if (stopRequested) stop()
   if (values.json) {
     process.stdout.write(
       `${JSON.stringify({ url: emulator.url, publicKey: emulator.publicKey })}\n`
@@ -64,20 +85,6 @@ async function main(): Promise<void> {
         'Press Ctrl-C to stop.\n'
     )
   }
-  let stopping = false
-  const stop = (): void => {
-    if (stopping) return
-    stopping = true
-    emulator.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`emulator: failed to stop cleanly: ${String(error)}\n`)
-        process.exit(1)
-      }
-    )
-  }
-  process.on('SIGINT', stop)
-  process.on('SIGTERM', stop)
 }
 
 main().catch((error: unknown) => {

@@ -93,16 +93,21 @@ export class Intake {
       await record(this.ctx, { ...body, verdict: 'duplicate', note: undefined, credit: undefined })
       return 'duplicate'
     }
-    await record(this.ctx, body)
-    if (body.verdict === 'ignored') return 'ignored'
-    if (event.subscription === 'transfer') {
-      await record(this.ctx, {
+    if (body.verdict === 'valid' && event.subscription === 'transfer') {
+      // The event and its status go in one journal write: after a crash between two writes the
+      // event would be seen (every later delivery a duplicate) and its status lost for good.
+      const received = this.ctx.journal.append(body)
+      const status = this.ctx.journal.append({
         type: 'transfer.status',
         transferId: body.subjectId,
         invoiceId: projection.transferIdToInvoice.get(body.subjectId) ?? null,
         status: body.logType
       })
+      await Promise.all([received.durable, status.durable])
+      return 'recorded'
     }
+    await record(this.ctx, body)
+    if (body.verdict === 'ignored') return 'ignored'
     if (body.credit)
       await this.credit(body.credit.invoiceId, body.credit.amount, body.credit.fee, event.id)
     return 'recorded'

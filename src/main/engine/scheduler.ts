@@ -94,6 +94,22 @@ export class RunScheduler {
       this.armCompletion(settleAt)
       return false
     }
+    if (!this.settled()) return false
+    // What we saw is settled; make sure Stark holds no credit we have not seen (a lost webhook).
+    const sweep = await this.finalSweep()
+    // The sweep itself may have brought credits in (missed `credited` events): settled again?
+    if (!sweep.complete || sweep.credits > 0 || sweep.awaitingCredit > 0 || !this.settled()) {
+      this.armCompletion(this.ctx.clock.now() + 60_000)
+      return false
+    }
+    await record(this.ctx, { type: 'run.completed' })
+    this.disarm()
+    return true
+  }
+
+  /** Every credit seen has its transfer's final answer (or a recorded reason for none). */
+  private settled(): boolean {
+    const { projection } = this.ctx
     for (const invoice of projection.invoices.values()) {
       if (!invoice.credit) continue
       const transfer = projection.transfers.get(invoice.id)
@@ -101,14 +117,6 @@ export class RunScheduler {
       if (transfer.skipped || transfer.lastError?.outcome === 'rejected') continue
       if (transfer.status !== 'success' && transfer.status !== 'failed') return false
     }
-    // What we saw is settled; make sure Stark holds no credit we have not seen (a lost webhook).
-    const sweep = await this.finalSweep()
-    if (!sweep.complete || sweep.credits > 0 || sweep.awaitingCredit > 0) {
-      this.armCompletion(this.ctx.clock.now() + 60_000)
-      return false
-    }
-    await record(this.ctx, { type: 'run.completed' })
-    this.disarm()
     return true
   }
 
