@@ -37,11 +37,12 @@ async function choose(options: HeadlessOptions, stateDir: string): Promise<Targe
   return { kind: 'embedded', speed: options.speed ?? 1, stateDir, seed: options.seed }
 }
 
-async function summarize(sim: Simulator, json: boolean): Promise<boolean> {
+async function summarize(sim: Simulator, json: boolean, last: () => void): Promise<boolean> {
   await sim.idle()
   const report = await sim.verify()
   const { totals, batches } = sim.snapshot()
   const planned = batches.filter((b) => b.key.startsWith('b')).length
+  last()
   out(
     json,
     {
@@ -90,10 +91,13 @@ async function main(): Promise<number> {
   let finish: (ok: boolean) => void = () => undefined
   const finished = new Promise<boolean>((r) => (finish = r))
   let summarizing = false
+  // The summary is the last line: entries journaled after it (a periodic catch-up) stay on disk only.
+  let summarized = false
   const complete = (): void => {
     if (summarizing) return
     summarizing = true
-    summarize(sim, options.json).then(finish, (error: unknown) => {
+    summarize(sim, options.json, () => (summarized = true)).then(finish, (error: unknown) => {
+      summarized = true
       process.stderr.write(`error: the final check against Stark failed: ${String(error)}\n`)
       finish(false)
     })
@@ -101,6 +105,7 @@ async function main(): Promise<number> {
   // Entries appended before the ready line are held back so that `ready` is always the first line.
   let held: JournalEntry[] | undefined = []
   const print = (entry: JournalEntry): void => {
+    if (summarized) return
     out(
       options.json,
       entry as unknown as Record<string, unknown> & { type: string },

@@ -89,14 +89,16 @@ describe('headless CLI', () => {
     generateKeyPairSync('rsa', { modulusLength: 1024 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' })
       .toString()
-  const pkcs8Secp256k1 = (): string =>
-    generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
-      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  const p256 = (): string =>
+    generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+      .privateKey.export({ type: 'sec1', format: 'pem' })
       .toString()
+  const notAKey = (): string => 'MIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAv\n'
 
   it.each([
     ['an RSA key', rsa, /secp256k1/],
-    ['a secp256k1 key in PKCS8 rather than SEC1', pkcs8Secp256k1, /private.?key/i]
+    ['a P-256 key', p256, /secp256k1/],
+    ['a file that is not a PEM key', notAKey, /not a PEM private key/]
   ])(
     'When --sandbox is given %s, Then it exits non-zero with a clear message and never prints the key',
     async (_label, makeKey, message) => {

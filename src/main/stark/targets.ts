@@ -10,7 +10,7 @@ import writeFileAtomic from 'write-file-atomic'
 import { startEmulator, type Emulator } from '../emulator/emulator'
 import { VirtualClock } from '../time/clock'
 import { sdkClient, type StarkClient } from './client'
-import { generateKeyPair, publicKeyOf } from './keys'
+import { generateKeyPair, publicKeyOf, toSec1Pem } from './keys'
 import { connectStark } from './sdk'
 
 export type TargetChoice =
@@ -68,11 +68,8 @@ export async function connectTarget(
   realTime: () => number
 ): Promise<ConnectedTarget> {
   if (choice.kind === 'sandbox') {
-    publicKeyOf(choice.privateKeyPem)
-    const sdk = connectStark(
-      { kind: 'sandbox' },
-      { projectId: choice.projectId, privateKey: choice.privateKeyPem }
-    )
+    const privateKey = toSec1Pem(choice.privateKeyPem)
+    const sdk = connectStark({ kind: 'sandbox' }, { projectId: choice.projectId, privateKey })
     const clock = new VirtualClock({ start: realTime(), speed: 1, realTime })
     return { stark: sdkClient(sdk), clock, stop: async () => clock.stop() }
   }
