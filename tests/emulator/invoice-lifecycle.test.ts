@@ -9,6 +9,7 @@ import type { SandboxBehaviour } from '../../src/main/emulator/config'
 import { isValidCpf } from '../../src/main/stark/tax-id'
 import { controlJson } from '../helpers/raw-client'
 import { starkErrors, startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
+import { collectAll } from '../../src/main/stark/client'
 
 const DAY = 86_400_000
 let env: SdkEmulator | undefined
@@ -24,12 +25,6 @@ async function start(behaviour: Partial<SandboxBehaviour>): Promise<SdkEmulator>
 
 const asInvoices = (items: Record<string, unknown>[]): Invoice[] => items as unknown as Invoice[]
 
-async function collect<T>(query: unknown): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of (await query) as AsyncIterable<T>) out.push(item)
-  return out
-}
-
 interface Log {
   id: string
   type: string
@@ -38,7 +33,7 @@ interface Log {
 
 /** Logs of one invoice, oldest first (the API lists newest first). */
 const logsOf = async (e: SdkEmulator, id: string): Promise<Log[]> =>
-  (await collect<Log>(e.sdk.invoice.log.query({ invoiceIds: [id] }))).reverse()
+  (await collectAll<Log>(e.sdk.invoice.log.query({ invoiceIds: [id] }))).reverse()
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '+00:00')
 

@@ -7,6 +7,7 @@ import type { Invoice } from 'starkbank'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { crc16 } from '../../src/main/emulator/brcode'
 import { starkErrors, startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
+import { collectAll } from '../../src/main/stark/client'
 
 let env: SdkEmulator
 
@@ -17,16 +18,6 @@ afterEach(() => env.stop())
 
 /** The SDK's typings need full Invoice objects; its runtime sends plain objects as they are. */
 const asInvoices = (items: Record<string, unknown>[]): Invoice[] => items as unknown as Invoice[]
-
-/**
- * query() is an `async function` returning an async generator, so it must be awaited before
- * iterating; its typings claim a Promise of a list.
- */
-async function collect<T>(query: unknown): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of (await query) as AsyncIterable<T>) out.push(item)
-  return out
-}
 
 const person = (i: number): Record<string, unknown> => ({
   amount: 1000 + i,
@@ -74,14 +65,14 @@ describe('invoice create and query', () => {
     expect(first).toHaveLength(100)
     expect(second).toHaveLength(50)
 
-    const all = await collect<Invoice>(env.sdk.invoice.query({}))
+    const all = await collectAll<Invoice>(env.sdk.invoice.query({}))
     expect(all).toHaveLength(150)
     expect(new Set(all.map((inv) => inv.id)).size).toBe(150)
     const created = new Set([...first, ...second].map((inv) => inv.id))
     expect(all.every((inv) => created.has(inv.id))).toBe(true)
 
-    expect(await collect(env.sdk.invoice.query({ limit: 120 }))).toHaveLength(120)
-    expect(await collect(env.sdk.invoice.query({ limit: 150 }))).toHaveLength(150)
+    expect(await collectAll(env.sdk.invoice.query({ limit: 120 }))).toHaveLength(120)
+    expect(await collectAll(env.sdk.invoice.query({ limit: 150 }))).toHaveLength(150)
   })
 
   it("When an invoice is created, Then it has Stark's full key set, defaults and a valid brcode", async () => {
@@ -128,16 +119,16 @@ describe('invoice create and query', () => {
       asInvoices([{ ...person(1), tags: ['alpha'] }, { ...person(2), tags: ['beta'] }, person(3)])
     )
     await env.sdk.invoice.update(c!.id, { status: 'canceled' })
-    const byTag = await collect<Invoice>(env.sdk.invoice.query({ tags: ['ALPHA', 'beta'] }))
+    const byTag = await collectAll<Invoice>(env.sdk.invoice.query({ tags: ['ALPHA', 'beta'] }))
     expect(byTag.map((i) => i.id).sort()).toEqual([a!.id, b!.id].sort())
-    const canceled = await collect<Invoice>(env.sdk.invoice.query({ status: 'canceled' }))
+    const canceled = await collectAll<Invoice>(env.sdk.invoice.query({ status: 'canceled' }))
     expect(canceled.map((i) => i.id)).toEqual([c!.id])
-    const byIds = await collect<Invoice>(env.sdk.invoice.query({ ids: [a!.id, c!.id] }))
+    const byIds = await collectAll<Invoice>(env.sdk.invoice.query({ ids: [a!.id, c!.id] }))
     expect(byIds.map((i) => i.id).sort()).toEqual([a!.id, c!.id].sort())
     const today = new Date(env.emulator.clock.now()).toISOString().slice(0, 10)
-    expect(await collect(env.sdk.invoice.query({ after: today, before: today }))).toHaveLength(3)
+    expect(await collectAll(env.sdk.invoice.query({ after: today, before: today }))).toHaveLength(3)
     expect(
-      await collect(env.sdk.invoice.query({ after: '2000-01-01', before: '2000-01-02' }))
+      await collectAll(env.sdk.invoice.query({ after: '2000-01-01', before: '2000-01-02' }))
     ).toHaveLength(0)
   })
 })
@@ -290,7 +281,7 @@ describe('invoice get, update, logs and payment', () => {
     })
     expect(Object.values(env.emulator.core.state.jobs)).toHaveLength(0)
 
-    const logs = await collect<{ id: string; type: string; invoice: Invoice }>(
+    const logs = await collectAll<{ id: string; type: string; invoice: Invoice }>(
       env.sdk.invoice.log.query({ invoiceIds: [id] })
     )
     expect(logs.map((l) => l.type).reverse()).toEqual(['created', 'updated', 'updated', 'canceled'])
@@ -302,7 +293,7 @@ describe('invoice get, update, logs and payment', () => {
       status: 400,
       codes: ['invalidInvoiceLog']
     })
-    const updatedOnly = await collect(
+    const updatedOnly = await collectAll(
       env.sdk.invoice.log.query({ types: ['updated'], invoiceIds: [id] })
     )
     expect(updatedOnly).toHaveLength(2)

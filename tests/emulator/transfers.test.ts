@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { postLedger } from '../../src/main/emulator/account'
 import { rawRequest, signedHeaders } from '../helpers/raw-client'
 import { starkErrors, startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
+import { collectAll } from '../../src/main/stark/client'
 
 const START = Date.UTC(2024, 2, 6, 12, 0, 0)
 const DAY = 86_400_000
@@ -36,19 +37,13 @@ const create = (fields: Record<string, unknown>[]): Promise<Transfer[]> =>
   env.sdk.transfer.create(fields.map(transfer))
 
 // query() is an async function that resolves to an async generator (its typings say Promise<T[]>).
-async function collect<T>(query: unknown): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of (await query) as AsyncIterable<T>) out.push(item)
-  return out
-}
-
 const queryTransfers = (params: Record<string, unknown> = {}): Promise<Transfer[]> =>
-  collect<Transfer>(env.sdk.transfer.query(params))
+  collectAll<Transfer>(env.sdk.transfer.query(params))
 
 const logTypes = async (transferId: string): Promise<string[]> =>
-  (await collect<{ type: string }>(env.sdk.transfer.log.query({ transferIds: [transferId] }))).map(
-    (log) => log.type
-  )
+  (
+    await collectAll<{ type: string }>(env.sdk.transfer.log.query({ transferIds: [transferId] }))
+  ).map((log) => log.type)
 
 async function firstError(fn: () => Promise<unknown>): Promise<{ code: string; message: string }> {
   try {
@@ -222,7 +217,7 @@ describe('lifecycle', () => {
 
     await seconds(5)
     expect((await env.sdk.transfer.get(id)).status).toBe('success')
-    const logs = await collect<{ id: string; type: string; transfer: { status: string } }>(
+    const logs = await collectAll<{ id: string; type: string; transfer: { status: string } }>(
       env.sdk.transfer.log.query({ transferIds: [id] })
     )
     expect(logs.map((l) => [l.type, l.transfer.status])).toEqual([
@@ -264,7 +259,7 @@ describe('lifecycle', () => {
     const failed = await env.sdk.transfer.get(created!.id)
     expect(failed.status).toBe('failed')
     expect(failed.transactionIds).toEqual([])
-    const [log] = await collect<{ type: string; errors: string[] }>(
+    const [log] = await collectAll<{ type: string; errors: string[] }>(
       env.sdk.transfer.log.query({ transferIds: [created!.id], types: ['failed'] })
     )
     expect(log!.errors).toEqual([expect.stringContaining('insufficientBalance')])

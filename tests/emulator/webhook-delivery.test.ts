@@ -9,6 +9,7 @@ import { NO_FAULTS } from '../../src/main/emulator/config'
 import { controlJson, rawRequest, signedHeaders } from '../helpers/raw-client'
 import { starkErrors, startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+import { collectAll } from '../../src/main/stark/client'
 
 const MINUTE = 60_000
 
@@ -25,20 +26,10 @@ beforeEach(async () => {
 })
 afterEach(async () => {
   env.emulator.core.faults = { ...NO_FAULTS }
-  for (const webhook of await collect(env.sdk.webhook.query()))
+  for (const webhook of await collectAll(env.sdk.webhook.query()))
     await env.sdk.webhook.delete(webhook.id)
   await receiver.close()
 })
-
-/**
- * The SDK's `query` is an async function resolving to an async generator (its typings say
- * Promise<T[]>), so it must be awaited before `for await`.
- */
-async function collect<T>(query: Promise<T[]>): Promise<T[]> {
-  const items: T[] = []
-  for await (const item of (await query) as unknown as AsyncIterable<T>) items.push(item)
-  return items
-}
 
 let logCount = 0
 function creditedLog(): InvoiceLog {
@@ -93,7 +84,7 @@ async function emitInvoiceEvent(): Promise<string> {
 }
 
 const attemptsOf = (eventId: string) =>
-  collect(env.sdk.event.attempt.query({ eventIds: [eventId] }))
+  collectAll(env.sdk.event.attempt.query({ eventIds: [eventId] }))
 
 describe('webhook registration', () => {
   it('When a webhook is created, Then get, query and delete answer it as Stark does', async () => {
@@ -111,7 +102,7 @@ describe('webhook registration', () => {
       url: receiver.url,
       subscriptions: ['invoice', 'transfer']
     })
-    const listed = await collect(env.sdk.webhook.query())
+    const listed = await collectAll(env.sdk.webhook.query())
     expect(listed.map((w) => w.id)).toEqual([created.id])
     expect(Object.keys(listed[0] as object).sort()).toEqual(['id', 'subscriptions', 'url'])
 
@@ -121,7 +112,7 @@ describe('webhook registration', () => {
       status: 400,
       codes: ['invalidWebhook']
     })
-    expect(await collect(env.sdk.webhook.query())).toEqual([])
+    expect(await collectAll(env.sdk.webhook.query())).toEqual([])
   })
 
   it('When url or subscriptions are invalid, Then 400 names each problem', async () => {
@@ -226,7 +217,7 @@ describe('signed delivery', () => {
 describe('events API', () => {
   it('When an event is queried, updated and deleted, Then isDelivered filters and deletion follow', async () => {
     const eventId = await emitInvoiceEvent()
-    const undelivered = await collect(env.sdk.event.query({ isDelivered: false }))
+    const undelivered = await collectAll(env.sdk.event.query({ isDelivered: false }))
     expect(undelivered.map((e) => e.id)).toContain(eventId)
     const fetched = await env.sdk.event.get(eventId)
     expect(fetched.subscription).toBe('invoice')
@@ -236,11 +227,11 @@ describe('events API', () => {
     const updated = await env.sdk.event.update(eventId, { isDelivered: true })
     expect(updated.isDelivered).toBe(true)
     expect(
-      (await collect(env.sdk.event.query({ isDelivered: false }))).map((e) => e.id)
+      (await collectAll(env.sdk.event.query({ isDelivered: false }))).map((e) => e.id)
     ).not.toContain(eventId)
-    expect((await collect(env.sdk.event.query({ isDelivered: true }))).map((e) => e.id)).toContain(
-      eventId
-    )
+    expect(
+      (await collectAll(env.sdk.event.query({ isDelivered: true }))).map((e) => e.id)
+    ).toContain(eventId)
 
     const deleted = await env.sdk.event.delete(eventId)
     expect(deleted.id).toBe(eventId)
@@ -248,7 +239,7 @@ describe('events API', () => {
       status: 400,
       codes: ['invalidEvent']
     })
-    expect((await collect(env.sdk.event.query())).map((e) => e.id)).not.toContain(eventId)
+    expect((await collectAll(env.sdk.event.query())).map((e) => e.id)).not.toContain(eventId)
   })
 
   it('When the PATCH body holds anything but a boolean isDelivered, Then 400 invalidJson', async () => {
@@ -271,11 +262,11 @@ describe('events API', () => {
     const day = new Date(env.emulator.clock.now()).toISOString().slice(0, 10)
     const nextDay = new Date(env.emulator.clock.now() + 86_400_000).toISOString().slice(0, 10)
     expect(
-      (await collect(env.sdk.event.query({ after: day, before: day }))).map((e) => e.id)
+      (await collectAll(env.sdk.event.query({ after: day, before: day }))).map((e) => e.id)
     ).toContain(eventId)
-    expect((await collect(env.sdk.event.query({ after: nextDay }))).map((e) => e.id)).not.toContain(
-      eventId
-    )
+    expect(
+      (await collectAll(env.sdk.event.query({ after: nextDay }))).map((e) => e.id)
+    ).not.toContain(eventId)
   })
 
   it('When an attempt id is unknown, Then 400 invalidEventAttempt (the attempt route beats /event/:id)', async () => {
@@ -283,9 +274,9 @@ describe('events API', () => {
       status: 400,
       codes: ['invalidEventAttempt']
     })
-    expect(await collect(env.sdk.event.attempt.query({ eventIds: ['1234567890123456'] }))).toEqual(
-      []
-    )
+    expect(
+      await collectAll(env.sdk.event.attempt.query({ eventIds: ['1234567890123456'] }))
+    ).toEqual([])
   })
 })
 
@@ -312,7 +303,9 @@ describe('retries', () => {
     }
     const one = await env.sdk.event.attempt.get(attempts[0]!.id as string)
     expect(one.eventId).toBe(eventId)
-    expect((await collect(env.sdk.event.attempt.query({ webhookIds: [webhookId] }))).length).toBe(4)
+    expect(
+      (await collectAll(env.sdk.event.attempt.query({ webhookIds: [webhookId] }))).length
+    ).toBe(4)
     expect((await env.sdk.event.get(eventId)).isDelivered).toBe(false)
     const pending = Object.values(env.emulator.core.state.jobs).filter(
       (j) => j.kind === 'event.deliver'

@@ -10,6 +10,7 @@ import type { Transfer } from '../../src/main/emulator/types'
 import type { JournalEntry } from '../../src/main/engine/journal-types'
 import type { PlanInput } from '../../src/main/engine/plan'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+import { collectAll } from '../../src/main/stark/client'
 
 const HOUR = 3_600_000
 /**
@@ -23,12 +24,6 @@ afterEach(async () => {
   await env?.cleanup()
   env = undefined
 })
-
-async function collect<T>(query: unknown): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of (await query) as AsyncIterable<T>) out.push(item)
-  return out
-}
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
@@ -69,7 +64,7 @@ async function expectExactlyOnce(e: EngineEnv): Promise<number> {
   const credited = Object.values(e.emulator.core.state.invoiceLogs).filter(
     (log) => log.type === 'credited' && log.invoice.tags.includes(runTag)
   )
-  const transfers = await collect<Transfer>(e.sdk.transfer.query({ tags: [runTag] }))
+  const transfers = await collectAll<Transfer>(e.sdk.transfer.query({ tags: [runTag] }))
   const byInvoice = new Map<string, Transfer[]>()
   for (const t of transfers) {
     const tag = t.tags.find((x) => x.startsWith('ssim-inv-')) ?? 'untagged'

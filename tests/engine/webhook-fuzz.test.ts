@@ -18,6 +18,7 @@ import {
   type Genuine,
   type Outcome
 } from '../helpers/fuzz-deliveries'
+import { collectAll } from '../../src/main/stark/client'
 
 const HOUR = 3_600_000
 const TOTAL = 3_000
@@ -28,12 +29,6 @@ afterEach(async () => {
   await env?.cleanup()
   env = undefined
 })
-
-async function collect<T>(query: unknown): Promise<T[]> {
-  const out: T[] = []
-  for await (const item of (await query) as AsyncIterable<T>) out.push(item)
-  return out
-}
 
 /** The events Stark holds, as webhook bodies signed with its key (no `isDelivered`, as sent). */
 function genuineEvents(e: EngineEnv, subscription: string): Genuine[] {
@@ -145,7 +140,7 @@ describe('webhook fuzzing', () => {
     const report = await e.sim.verify()
     expect(report.problems).toEqual([])
     expect(report.ok).toBe(true)
-    const transfers = await collect<Transfer>(e.sdk.transfer.query({}))
+    const transfers = await collectAll<Transfer>(e.sdk.transfer.query({}))
     const byInvoice = new Map<string, Transfer[]>()
     for (const t of transfers) {
       const tag = t.tags.find((x) => x.startsWith('ssim-inv-')) ?? 'untagged'

@@ -26,6 +26,15 @@ export interface IssueRequest {
   payer?: Partial<Pick<Payer, 'name' | 'amount'>>
 }
 
+/** The request that resumes a batch whose intent is journaled. */
+const requestFor = (batch: BatchState): IssueRequest => ({
+  batch: batch.key,
+  count: batch.count,
+  dueAt: batch.dueAt,
+  late: batch.late,
+  payer: batch.payer
+})
+
 export class BatchIssuer {
   private readonly queue = new KeyedQueue()
   private payers: PayerFactory | undefined
@@ -44,18 +53,7 @@ export class BatchIssuer {
   /** After a restart: finish every batch whose intent was written but whose result was not. */
   resumeAll(): void {
     for (const batch of this.ctx.projection.batches.values()) {
-      if (!batch.issued)
-        inBackground(
-          this.ctx,
-          `batch ${batch.key}`,
-          this.issue({
-            batch: batch.key,
-            count: batch.count,
-            dueAt: batch.dueAt,
-            late: batch.late,
-            payer: batch.payer
-          })
-        )
+      if (!batch.issued) inBackground(this.ctx, `batch ${batch.key}`, this.issue(requestFor(batch)))
     }
   }
 
@@ -135,15 +133,7 @@ export class BatchIssuer {
         message: `lookup before reissue failed: ${classifyFailure(error).message}`,
         retryAt
       })
-      this.ctx.later(retryAt, () =>
-        this.issue({
-          batch: batch.key,
-          count: batch.count,
-          dueAt: batch.dueAt,
-          late: batch.late,
-          payer: batch.payer
-        })
-      )
+      this.ctx.later(retryAt, () => this.issue(requestFor(batch)))
       return true
     }
     if (found.length === 0) return false

@@ -73,9 +73,11 @@ export interface StarkClient {
 
 /**
  * The SDK's `query()` resolves to an async generator at run time, although its typings say
- * Promise<T[]>; this accepts both.
+ * Promise<T[]>; this accepts both and reads every page.
  */
-async function collect<T>(query: unknown): Promise<T[]> {
+export async function collectAll<T>(query: Promise<T[]>): Promise<T[]>
+export async function collectAll<T>(query: unknown): Promise<T[]>
+export async function collectAll<T>(query: unknown): Promise<T[]> {
   const items = (await query) as unknown
   if (items && typeof items === 'object' && Symbol.asyncIterator in items) {
     const out: T[] = []
@@ -93,9 +95,9 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
       const created = await sdk.invoice.create(invoices.map((i) => new sdk.Invoice(i)))
       return created as unknown as InvoiceRecord[]
     },
-    invoicesByTag: (tag) => collect<InvoiceRecord>(sdk.invoice.query({ tags: [tag] })),
+    invoicesByTag: (tag) => collectAll<InvoiceRecord>(sdk.invoice.query({ tags: [tag] })),
     async creditedInvoice(invoiceId) {
-      const logs = await collect<{ invoice: InvoiceRecord }>(
+      const logs = await collectAll<{ invoice: InvoiceRecord }>(
         sdk.invoice.log.query({ invoiceIds: [invoiceId], types: ['credited'] })
       )
       return logs[0]?.invoice
@@ -104,9 +106,9 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
       const [created] = await sdk.transfer.create([new sdk.Transfer(transfer)])
       return created as unknown as TransferRecord
     },
-    transfersByTag: (tag) => collect<TransferRecord>(sdk.transfer.query({ tags: [tag] })),
+    transfersByTag: (tag) => collectAll<TransferRecord>(sdk.transfer.query({ tags: [tag] })),
     undeliveredEvents: (after) =>
-      collect<EventRecord>(sdk.event.query({ isDelivered: false, ...(after ? { after } : {}) })),
+      collectAll<EventRecord>(sdk.event.query({ isDelivered: false, ...(after ? { after } : {}) })),
     getEvent: async (id) => (await sdk.event.get(id)) as unknown as EventRecord,
     async markDelivered(eventId) {
       await sdk.event.update(eventId, { isDelivered: true })
@@ -120,7 +122,7 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
       if (!content) throw new Error('Stark answered the public-key request without a key')
       return content
     },
-    listWebhooks: () => collect(sdk.webhook.query({})),
+    listWebhooks: () => collectAll(sdk.webhook.query({})),
     async createWebhook(url, subscriptions) {
       const webhook = await sdk.webhook.create({ url, subscriptions })
       return { id: webhook.id as string, url: webhook.url }
