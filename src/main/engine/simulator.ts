@@ -112,13 +112,15 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     sink: {
       accept: (event, _raw) => intake.accept(event as unknown as IncomingEvent, 'webhook'),
       rejected: (info) => {
-        journal.append({
+        // Nothing waits on a rejection's entry; a failed write is reported, never left unhandled.
+        const { durable } = journal.append({
           type: 'webhook.rejected',
           reason: info.reason,
           answer: info.status,
           bytes: info.bytes,
           preview: info.preview
         })
+        inBackground(ctx, 'journal', durable)
       }
     },
     onError: (error) => deps.logger.error(`webhook server: ${String(error)}`)
