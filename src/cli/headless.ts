@@ -55,7 +55,7 @@ async function summarize(sim: Simulator, json: boolean, last: () => void): Promi
     },
     [
       `Summary: ${report.ok ? 'all invariants hold' : 'INVARIANTS BROKEN'}`,
-      `  batches ${planned}, invoices ${totals.invoices} (${formatBRL(totals.invoicedAmount)})`,
+      `  batches ${planned}, invoices ${totals.invoices} (${formatBRL(totals.invoicedAmount)}), paid ${totals.paid}, unpaid ${totals.invoices - totals.paid}`,
       `  credited ${totals.credited} (${formatBRL(totals.creditedAmount)}), fees ${formatBRL(totals.fees)}`,
       `  transfers sent ${totals.transfersSent}, succeeded ${totals.transfersSucceeded} (${formatBRL(totals.transferredAmount)}), failed ${totals.transfersFailed}, pending ${totals.transfersPending}, skipped ${totals.skipped}`,
       ...report.problems.map((p) => `  problem: ${p}`)

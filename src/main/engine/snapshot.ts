@@ -13,6 +13,8 @@ export interface SimulatorSnapshot {
 export interface Totals {
   invoices: number
   invoicedAmount: number
+  /** Invoices seen paid or credited; the rest are still open (or went overdue or expired). */
+  paid: number
   credited: number
   creditedAmount: number
   fees: number
@@ -27,6 +29,7 @@ export interface Totals {
 export function totalsOf(projection: Projection): Totals {
   const t: Totals = {
     invoices: 0,
+    paid: 0,
     invoicedAmount: 0,
     credited: 0,
     creditedAmount: 0,
@@ -40,6 +43,7 @@ export function totalsOf(projection: Projection): Totals {
   }
   for (const invoice of projection.invoices.values()) {
     t.invoices++
+    if (invoice.credit || invoice.lastLog === 'paid' || invoice.lastLog === 'credited') t.paid++
     t.invoicedAmount += invoice.amount
     if (!invoice.credit) continue
     t.credited++
