@@ -22,7 +22,7 @@ import {
   type ValidationContext
 } from './invoice-fields'
 import { formatStarkDate } from './stark-dates'
-import type { Description, Discount } from './types'
+import type { Invoice } from './types'
 
 export type { ValidationContext } from './invoice-fields'
 
@@ -45,21 +45,23 @@ const CREATE_KEYS = new Set([
 ])
 const UPDATE_KEYS = new Set(['amount', 'status', 'due', 'expiration'])
 
-export interface InvoiceInput {
-  amount: number
-  taxId: string
-  name: string
-  due: string
-  expiration: number
-  fine: number
-  interest: number
-  discounts: Discount[]
-  descriptions: Description[]
-  tags: string[]
-  rules: unknown[]
-  splits: unknown[]
-  displayDescription: string
-}
+/** The fields a client sets when creating an invoice, validated and with Stark's defaults. */
+export type InvoiceInput = Pick<
+  Invoice,
+  | 'amount'
+  | 'taxId'
+  | 'name'
+  | 'due'
+  | 'expiration'
+  | 'fine'
+  | 'interest'
+  | 'discounts'
+  | 'descriptions'
+  | 'tags'
+  | 'rules'
+  | 'splits'
+  | 'displayDescription'
+>
 
 export interface InvoiceUpdate {
   amount?: number

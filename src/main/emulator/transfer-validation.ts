@@ -4,6 +4,7 @@
  * Codes Stark does not document (duplicates, bad tags, bad sort) are the emulator's choice.
  */
 import { isValidTaxId } from '../stark/tax-id'
+import type { Transfer } from './types'
 
 export const ACCOUNT_TYPES = ['checking', 'payment', 'savings', 'salary'] as const
 
@@ -36,14 +37,11 @@ const EXTERNAL_ID = /^[\x21-\x7e]{1,64}$/
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/
 
-export interface TransferInput {
-  amount: number
-  name: string
-  taxId: string
-  bankCode: string
-  branchCode: string
-  accountNumber: string
-  accountType: string
+/** The fields a client sets when creating a transfer, validated and with Stark's defaults. */
+export interface TransferInput extends Pick<
+  Transfer,
+  'amount' | 'name' | 'taxId' | 'bankCode' | 'branchCode' | 'accountNumber' | 'accountType'
+> {
   /** Undefined when the client sent none: the same-day receiver filter applies instead. */
   externalId: string | undefined
   /** Epoch ms the transfer may run at; undefined means now. */
@@ -53,7 +51,7 @@ export interface TransferInput {
   description: string
   displayDescription: string
   tags: string[]
-  rules: { key: string; value: unknown }[]
+  rules: Transfer['rules']
 }
 
 export type Checked =
