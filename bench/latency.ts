@@ -12,7 +12,7 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { externalIdFor } from '../src/main/engine/context'
+import { externalIdFor } from '../src/main/engine/tags'
 import { WEBHOOK_PATH_PREFIX } from '../src/main/engine/webhook-server'
 import { startBenchEnv } from './env'
 

@@ -7,7 +7,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { batchTag, invoiceTag, runTag } from '../../src/main/engine/context'
+import { batchTag, invoiceTag, runTag } from '../../src/main/engine/tags'
 import type { NewInvoice, StarkClient } from '../../src/main/stark/client'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
 import { advanceBy, invoicesAtStark, ofType, payNow, serverError } from '../helpers/engine-steps'

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { postLedger } from '../../src/main/emulator/account'
 import { signBody, webhookBody } from '../../src/main/emulator/delivery'
-import { invoiceTag, runTag } from '../../src/main/engine/context'
+import { invoiceTag, runTag } from '../../src/main/engine/tags'
 import type { PlanInput } from '../../src/main/engine/plan'
 import type { StarkClient } from '../../src/main/stark/client'
 import { startEngineEnv, type EngineEnv, type EngineEnvOptions } from '../helpers/engine-env'

@@ -5,7 +5,7 @@
  * following batches never shifts.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { batchTag, runTag } from '../../src/main/engine/context'
+import { batchTag, runTag } from '../../src/main/engine/tags'
 import { startEngineEnv, type EngineEnv, type EngineEnvOptions } from '../helpers/engine-env'
 import {
   advanceBy,

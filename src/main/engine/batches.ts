@@ -6,14 +6,13 @@
 import type { InvoiceRecord } from '../stark/client'
 import {
   backoffMs,
-  batchTag,
   classifyFailure,
   inBackground,
   KeyedQueue,
   record,
-  runTag,
   type EngineContext
 } from './context'
+import { batchTag, runTag } from './tags'
 import { PayerFactory, type Payer } from './payers'
 import type { BatchState } from './projection'
 
@@ -50,10 +49,14 @@ export class BatchIssuer {
     return this.queue.run(request.batch, () => this.step(request))
   }
 
-  /** After a restart: finish every batch whose intent was written but whose result was not. */
+  /**
+   * After a restart: finish every batch whose intent was written but whose result was not. A batch
+   * Stark refused is not sent again: the same request would be refused again.
+   */
   resumeAll(): void {
     for (const batch of this.ctx.projection.batches.values()) {
-      if (!batch.issued) inBackground(this.ctx, `batch ${batch.key}`, this.issue(requestFor(batch)))
+      if (!batch.issued && !batch.refused)
+        inBackground(this.ctx, `batch ${batch.key}`, this.issue(requestFor(batch)))
     }
   }
 

@@ -4,7 +4,8 @@
  * undelivered events go through the same intake and are then marked delivered; and invoices of this
  * run that Stark shows as credited but we never saw credited are credited from their `credited` log.
  */
-import { record, runTag, classifyFailure, type EngineContext } from './context'
+import { record, classifyFailure, type EngineContext } from './context'
+import { runTag } from './tags'
 import { describeEvent, type Intake, type IncomingEvent } from './intake'
 
 export interface CatchUpResult {
@@ -49,7 +50,8 @@ export class CatchUp {
         if (this.ctx.stopped()) return result
         const event = raw as unknown as IncomingEvent
         // Other apps may share the workspace: their events are theirs to mark delivered.
-        if (describeEvent(event, 'catch-up', run?.runId).verdict === 'ignored') continue
+        if (describeEvent(event, 'catch-up', this.ctx.projection.runTags).verdict === 'ignored')
+          continue
         if (!this.ctx.projection.seenEvents.has(event.id)) {
           await this.intake.accept(event, 'catch-up')
           result.events++

@@ -37,12 +37,6 @@ export async function record(ctx: EngineContext, body: JournalBody): Promise<Jou
   return entry
 }
 
-export const runTag = (runId: string): string => `ssim-${runId}`
-export const batchTag = (runId: string, batch: string): string => `ssim-${runId}-${batch}`
-export const invoiceTag = (invoiceId: string): string => `ssim-inv-${invoiceId}`
-export const externalIdFor = (invoiceId: string, attempt: number): string =>
-  attempt === 0 ? `ssim-${invoiceId}` : `ssim-${invoiceId}-r${attempt}`
-
 export interface StarkFailure {
   /** 'rejected': Stark answered 400, nothing happened; 'unknown': it may have gone through. */
   outcome: 'rejected' | 'unknown'

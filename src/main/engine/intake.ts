@@ -3,7 +3,8 @@
  * by a user's replay, or by reconciliation: record it durably, de-duplicate by event id, and act only
  * on `credited` logs of invoices this run issued (other apps may share the workspace).
  */
-import { record, runTag, type EngineContext } from './context'
+import { record, type EngineContext } from './context'
+import { runTag } from './tags'
 import type { EventSource, JournalBody } from './journal-types'
 
 /** The parts of an event the engine reads; the rest of Stark's payload is not trusted or needed. */
@@ -29,7 +30,7 @@ const tagsOf = (v: unknown): string[] =>
 export function describeEvent(
   event: IncomingEvent,
   source: EventSource,
-  runId: string | undefined
+  runIds: ReadonlySet<string>
 ): EventReceived {
   const base = {
     type: 'event.received' as const,
@@ -38,8 +39,9 @@ export function describeEvent(
     subscription: event.subscription,
     logType: event.log.type
   }
-  const owned = (tags: unknown): boolean =>
-    runId !== undefined && tagsOf(tags).includes(runTag(runId))
+  // Every run of this installation owns its invoices for good: an earlier run's invoice may still be
+  // paid after a new run began, and its money must still go out.
+  const owned = (tags: unknown): boolean => tagsOf(tags).some((tag) => runIds.has(tag))
   if (event.subscription === 'invoice' && event.log.invoice) {
     const invoice = event.log.invoice
     const subjectId = typeof invoice.id === 'string' ? invoice.id : ''
@@ -88,7 +90,7 @@ export class Intake {
    */
   async accept(event: IncomingEvent, source: EventSource): Promise<IntakeResult> {
     const { projection } = this.ctx
-    const body = describeEvent(event, source, projection.run?.runId)
+    const body = describeEvent(event, source, projection.runTags)
     if (projection.seenEvents.has(event.id)) {
       await record(this.ctx, { ...body, verdict: 'duplicate', note: undefined, credit: undefined })
       return 'duplicate'

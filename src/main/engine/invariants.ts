@@ -4,7 +4,7 @@
  * the planned batches of the planned sizes.
  */
 import type { StarkClient, TransferRecord } from '../stark/client'
-import { batchTag, invoiceTag, runTag } from './context'
+import { batchTag, invoiceTag, runTag } from './tags'
 import type { Projection } from './projection'
 import { plannedKey } from './scheduler'
 
@@ -77,6 +77,13 @@ export async function checkInvariants(
     } else if (successes[0]?.amount !== net) {
       problems.push(
         `invoice ${invoice.id}: transfer of ${successes[0]?.amount} cents; expected ${net}`
+      )
+    }
+    // A second transfer still on its way would become a second payment: as wrong as one that landed.
+    const live = sent.filter((t) => t.status !== 'failed' && t.status !== 'canceled')
+    if (live.length > 1) {
+      problems.push(
+        `invoice ${invoice.id} has ${live.length} transfers that are not failed or canceled; expected 1`
       )
     }
   }

@@ -21,8 +21,11 @@ export class Journal {
   private queue: Pending[] = []
   private flushing: Promise<void> | undefined
   private closed = false
+  /** Set by a failed write: memory may be ahead of disk, so nothing more is accepted. */
+  private failure: Error | undefined
 
   private constructor(
+    private readonly file: string,
     private readonly handle: FileHandle,
     private readonly clock: Clock,
     readonly entries: JournalEntry[]
@@ -32,7 +35,7 @@ export class Journal {
   static async open(file: string, clock: Clock): Promise<Journal> {
     const entries = await readEntries(file)
     const handle = await open(file, 'a')
-    return new Journal(handle, clock, entries)
+    return new Journal(file, handle, clock, entries)
   }
 
   get lastSeq(): number {
@@ -46,7 +49,13 @@ export class Journal {
    * view never waits on the disk; the caller that must not answer early awaits the promise.
    */
   append(body: JournalBody): { entry: JournalEntry; durable: Promise<void> } {
-    if (this.closed) throw new Error('the journal is closed')
+    if (this.closed)
+      throw new Error('The journal is closed: the engine was stopped. Start it again.')
+    if (this.failure) {
+      throw new Error(
+        `The journal ${this.file} could not be written (${this.failure.message}), so nothing more is recorded or acted on. Free disk space or fix its permissions, then restart.`
+      )
+    }
     const entry = { ...body, seq: this.lastSeq + 1, at: this.clock.now() } as JournalEntry
     this.entries.push(entry)
     const durable = new Promise<void>((resolve, reject) => {
@@ -94,6 +103,8 @@ export class Journal {
       await this.handle.datasync()
       for (const p of batch) p.resolve()
     } catch (error) {
+      // Listeners already heard these entries; later ones must not pile up on an unknown disk state.
+      this.failure = error instanceof Error ? error : new Error(String(error))
       for (const p of batch) p.reject(error)
     }
   }

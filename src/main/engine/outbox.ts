@@ -6,14 +6,12 @@
 import {
   backoffMs,
   classifyFailure,
-  externalIdFor,
   inBackground,
-  invoiceTag,
   KeyedQueue,
   record,
-  runTag,
   type EngineContext
 } from './context'
+import { externalIdFor, invoiceTag, runTag } from './tags'
 import type { TransferState } from './projection'
 
 const DUPLICATE_CODES = new Set(['invalidExternalId', 'repeatedTransfer'])
@@ -34,10 +32,22 @@ export class Outbox {
     await this.queue.run(invoiceId, async () => {
       const current = this.ctx.projection.transfers.get(invoiceId)
       if (!current || current.skipped)
-        throw new Error(`invoice ${invoiceId} has no transfer to retry`)
+        throw new Error(
+          `Invoice ${invoiceId} has no transfer to retry: it was not credited, or nets nothing.`
+        )
       const failed = current.status === 'failed' || current.lastError?.outcome === 'rejected'
       if (!failed)
-        throw new Error(`the transfer for invoice ${invoiceId} has not failed; nothing to retry`)
+        throw new Error(
+          `The transfer for invoice ${invoiceId} has not failed (${current.status ?? 'sending'}); wait for its outcome.`
+        )
+      // Whatever an earlier call may have left at Stark must have failed too, or this would pay twice.
+      const atStark = await this.ctx.stark.transfersByTag(invoiceTag(invoiceId))
+      const live = atStark.find((t) => t.status !== 'failed' && t.status !== 'canceled')
+      if (live) {
+        throw new Error(
+          `Stark already holds transfer ${live.id} (${live.status}) for invoice ${invoiceId}; not sending another.`
+        )
+      }
       await record(this.ctx, { type: 'transfer.retry', invoiceId, attempt: current.attempt + 1 })
       await this.send(await this.intend(invoiceId, current.attempt + 1))
     })
@@ -68,7 +78,7 @@ export class Outbox {
   private async step(invoiceId: string): Promise<void> {
     const { projection } = this.ctx
     const invoice = projection.invoices.get(invoiceId)
-    if (!invoice?.credit || !projection.run) return
+    if (!invoice?.credit) return
     let transfer = projection.transfers.get(invoiceId)
     let fresh = false
     if (!transfer) {
@@ -128,8 +138,8 @@ export class Outbox {
   }
 
   private async send(transfer: TransferState): Promise<void> {
-    const run = this.ctx.projection.run
-    if (!run) return
+    const invoice = this.ctx.projection.invoices.get(transfer.invoiceId)
+    if (!invoice) return
     const d = this.ctx.destination
     try {
       const created = await this.ctx.stark.createTransfer({
@@ -141,7 +151,7 @@ export class Outbox {
         accountNumber: d.accountNumber,
         accountType: d.accountType,
         externalId: transfer.externalId,
-        tags: [runTag(run.runId), invoiceTag(transfer.invoiceId)]
+        tags: [runTag(invoice.runId), invoiceTag(transfer.invoiceId)]
       })
       await record(this.ctx, {
         type: 'transfer.sent',

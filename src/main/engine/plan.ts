@@ -53,3 +53,11 @@ export const destinationSchema = z.object({
 export type Destination = z.infer<typeof destinationSchema>
 
 export const DEFAULT_DESTINATION: Destination = destinationSchema.parse({})
+
+/** A one-click invoice: optional payer name and amount in integer cents. */
+export const oneInvoiceSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    amount: z.number().int().min(1).max(100_000_000).optional()
+  })
+  .strict()

@@ -4,6 +4,7 @@
  */
 import type { JournalEntry } from './journal-types'
 import type { Plan } from './plan'
+import { runTag } from './tags'
 
 export interface RunState {
   runId: string
@@ -17,6 +18,8 @@ export interface RunState {
 
 export interface BatchState {
   key: string
+  /** Stark refused it (400): it is not sent again, and the run's report says so. */
+  refused: boolean
   count: number
   dueAt: number
   late: boolean
@@ -29,6 +32,8 @@ export interface BatchState {
 
 export interface InvoiceState {
   id: string
+  /** The run that issued it; credits follow it even after another run started. */
+  runId: string
   batch: string
   amount: number
   name: string
@@ -58,20 +63,25 @@ export class Projection {
   readonly transfers = new Map<string, TransferState>()
   readonly transferIdToInvoice = new Map<string, string>()
   readonly seenEvents = new Set<string>()
+  /** Tags of every run this installation started (`ssim-<runId>`). */
+  readonly runTags = new Set<string>()
   /** Statuses from transfer events that arrived before we knew the transfer id. */
   readonly orphanStatuses = new Map<string, string>()
   lastSeq = 0
+
+  /** Invoices issued by the current run. */
+  currentInvoices(): InvoiceState[] {
+    const runId = this.run?.runId
+    return [...this.invoices.values()].filter((invoice) => invoice.runId === runId)
+  }
 
   apply(entry: JournalEntry): void {
     this.lastSeq = entry.seq
     switch (entry.type) {
       case 'run.started':
-        // Batch keys (b0, m1, ...) and the rest are per run: a new run starts from nothing.
+        // Batch keys (b0, m1, ...) are per run; invoices and transfers stay, keyed by their ids.
         this.batches.clear()
-        this.invoices.clear()
-        this.transfers.clear()
-        this.transferIdToInvoice.clear()
-        this.orphanStatuses.clear()
+        this.runTags.add(runTag(entry.runId))
         this.run = {
           runId: entry.runId,
           plan: entry.plan,
@@ -100,6 +110,7 @@ export class Projection {
           count: entry.count,
           dueAt: entry.dueAt,
           late: entry.late,
+          refused: false,
           issued: false,
           recovered: false,
           invoiceIds: [],
@@ -119,12 +130,16 @@ export class Projection {
       }
       case 'batch.error': {
         const batch = this.batches.get(entry.batch)
-        if (batch) batch.lastError = entry.message
+        if (batch) {
+          batch.lastError = entry.message
+          batch.refused = entry.retryAt === null
+        }
         break
       }
       case 'invoice.created':
         this.invoices.set(entry.invoiceId, {
           id: entry.invoiceId,
+          runId: this.run?.runId ?? '',
           batch: entry.batch,
           amount: entry.amount,
           name: entry.name,

@@ -8,7 +8,6 @@
 import type { TimerId } from '../time/clock'
 import { inBackground, record, type EngineContext } from './context'
 import type { BatchIssuer } from './batches'
-import type { Outbox } from './outbox'
 
 export const plannedKey = (index: number): string => `b${index}`
 
@@ -23,8 +22,7 @@ export class RunScheduler {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly issuer: BatchIssuer,
-    private readonly outbox: Outbox
+    private readonly issuer: BatchIssuer
   ) {}
 
   /**
@@ -87,7 +85,8 @@ export class RunScheduler {
     if (!run || run.completed) return Boolean(run?.completed)
     const allIssued =
       run.stopped ||
-      (this.nextPlanned() === undefined && [...projection.batches.values()].every((b) => b.issued))
+      (this.nextPlanned() === undefined &&
+        [...projection.batches.values()].every((b) => b.issued || b.refused))
     if (!allIssued) return false
     const settleAt = run.stopped ? 0 : this.dueAt(run.plan.batches - 1) + run.plan.settleMs
     if (this.ctx.clock.now() < settleAt) {
@@ -110,7 +109,7 @@ export class RunScheduler {
   /** Every credit seen has its transfer's final answer (or a recorded reason for none). */
   private settled(): boolean {
     const { projection } = this.ctx
-    for (const invoice of projection.invoices.values()) {
+    for (const invoice of projection.currentInvoices()) {
       if (!invoice.credit) continue
       const transfer = projection.transfers.get(invoice.id)
       if (!transfer) return false
@@ -148,7 +147,6 @@ export class RunScheduler {
     await this.serial(async () => {
       const run = this.ctx.projection.run
       if (!run || run.paused || run.stopped || run.completed) return
-      this.issuer.resumeAll()
       for (
         let k = this.nextPlanned();
         k !== undefined && this.dueAt(k) <= this.ctx.clock.now();
@@ -162,7 +160,6 @@ export class RunScheduler {
         })
       }
     })
-    this.outbox.resumeAll()
     this.arm()
   }
 

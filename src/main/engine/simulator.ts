@@ -19,7 +19,13 @@ import { checkInvariants, type InvariantReport } from './invariants'
 import { Journal } from './journal'
 import type { JournalEntry } from './journal-types'
 import { Outbox } from './outbox'
-import { DEFAULT_DESTINATION, planSchema, type Destination, type PlanInput } from './plan'
+import {
+  DEFAULT_DESTINATION,
+  oneInvoiceSchema,
+  planSchema,
+  type Destination,
+  type PlanInput
+} from './plan'
 import { Projection } from './projection'
 import { RunScheduler } from './scheduler'
 import { createSignatureVerifier } from './signature'
@@ -97,7 +103,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   const seed = deps.seed ?? randomInt(2 ** 31)
   const rng = createRng(seed + projection.lastSeq)
   const issuer = new BatchIssuer(ctx, seed)
-  const scheduler = new RunScheduler(ctx, issuer, outbox)
+  const scheduler = new RunScheduler(ctx, issuer)
   const catchUp = new CatchUp(ctx, intake)
   scheduler.finalSweep = () => catchUp.run()
   const verifier = createSignatureVerifier({
@@ -147,6 +153,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     ctx.later(deps.clock.now() + catchUpEvery, tick)
   }
 
+  let manualInvoices = [...projection.batches.keys()].filter((k) => k.startsWith('m')).length
   let webhookUrl: string | undefined
   const requireRun = (): NonNullable<Projection['run']> => {
     if (!projection.run) throw new Error('No run has been started. Start a run first.')
@@ -167,6 +174,8 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     },
     async start() {
       webhookUrl = (await server.start()).url
+      // Work whose answer a crash or stop cut off: once, here; each keeps its own retry timer after.
+      issuer.resumeAll()
       outbox.resumeAll()
       await scheduler.resume()
       inBackground(ctx, 'catch-up', tick())
@@ -192,13 +201,20 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       if (current && !current.completed && !current.stopped) {
         throw new Error(`Run ${current.runId} is still going. Stop it before starting another.`)
       }
-      const plan = planSchema.parse(planInput)
+      const parsed = planSchema.safeParse(planInput)
+      if (!parsed.success) {
+        throw new Error(
+          `The run plan is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'} ${i.message}`).join('; ')}. Fix those values and start again.`
+        )
+      }
+      const plan = parsed.data
       const sizes = Array.from({ length: plan.batches }, () =>
         rng.int(plan.minInvoices, plan.maxInvoices)
       )
       const runId = randomBytes(5).toString('hex')
       const startedAt = deps.clock.now()
       await record(ctx, { type: 'run.started', runId, plan, sizes, startedAt })
+      manualInvoices = 0
       await scheduler.resume(startedAt)
       return runId
     },
@@ -220,14 +236,20 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     },
     async issueInvoice(options = {}) {
       requireActiveRun()
-      const manual = [...projection.batches.keys()].filter((k) => k.startsWith('m')).length
-      const key = `m${manual + 1}`
+      const payer = oneInvoiceSchema.safeParse(options)
+      if (!payer.success) {
+        throw new Error(
+          `The invoice was not issued: ${payer.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}. Give a name and an amount in whole cents of at least 1.`
+        )
+      }
+      // The key is taken before any await, so two clicks at once make two invoices, not one.
+      const key = `m${++manualInvoices}`
       await issuer.issue({
         batch: key,
         count: 1,
         dueAt: deps.clock.now(),
         late: false,
-        payer: options
+        payer: payer.data
       })
       const batch = projection.batches.get(key)
       const id = batch?.invoiceIds[0]

@@ -41,7 +41,8 @@ export function totalsOf(projection: Projection): Totals {
     transfersPending: 0,
     skipped: 0
   }
-  for (const invoice of projection.invoices.values()) {
+  const current = projection.currentInvoices()
+  for (const invoice of current) {
     t.invoices++
     if (invoice.credit || invoice.lastLog === 'paid' || invoice.lastLog === 'credited') t.paid++
     t.invoicedAmount += invoice.amount
@@ -50,7 +51,9 @@ export function totalsOf(projection: Projection): Totals {
     t.creditedAmount += invoice.credit.amount
     t.fees += invoice.credit.fee
   }
-  for (const transfer of projection.transfers.values()) {
+  for (const invoice of current) {
+    const transfer = projection.transfers.get(invoice.id)
+    if (!transfer) continue
     if (transfer.skipped) t.skipped++
     else if (transfer.transferId) t.transfersSent++
     if (transfer.status === 'success') {
@@ -91,7 +94,7 @@ export function snapshotOf(
         }
       : null,
     batches: [...projection.batches.values()].map((b) => ({ ...b })),
-    invoices: [...projection.invoices.values()].map((i) => {
+    invoices: projection.currentInvoices().map((i) => {
       const transfer = projection.transfers.get(i.id)
       return { ...i, transfer: transfer ? { ...transfer } : null }
     }),
