@@ -4,7 +4,6 @@
  * on `credited` logs of invoices this run issued (other apps may share the workspace).
  */
 import { record, type EngineContext } from './context'
-import { runTag } from './tags'
 import type { EventSource, JournalBody } from './journal-types'
 
 /** The parts of an event the engine reads; the rest of Stark's payload is not trusted or needed. */
