@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import type { SignatureVerifier } from './signature'
 import {
   classifyDelivery,
+  pathMatches,
   declaredLength,
   parseVerifiedEvent,
   precheckDelivery,
@@ -56,6 +57,8 @@ export interface WebhookServerOptions {
 export interface WebhookServer {
   start(): Promise<{ port: number; url: string }>
   stop(): Promise<void>
+  /** Requests for another path or method since start: counted, never journaled. */
+  strangers(): number
 }
 
 export const WEBHOOK_PATH_PREFIX = '/stark/webhook/'
@@ -143,7 +146,22 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     answer(res, rejection.status, { ok: false, error: rejection.reason }, rejection.status === 413)
   }
 
+  let strangers = 0
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Behind a public tunnel anyone can knock. Without the secret path (or with another method) the
+    // request is answered from its head alone: no body is read and nothing reaches the journal, so
+    // strangers cannot grow the disk or the memory.
+    const stranger = !pathMatches(req.url, expectedPath)
+      ? { status: 404, error: 'not found' }
+      : req.method !== 'POST'
+        ? { status: 405, error: 'POST only' }
+        : undefined
+    if (stranger) {
+      strangers++
+      answer(res, stranger.status, { ok: false, error: stranger.error }, true)
+      return
+    }
     const contentLength = req.headers['content-length']
     const early = precheckDelivery({ contentLength, maxBodyBytes })
     if (early) {
@@ -227,6 +245,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     })
   })
 
+  // Stark sends a handful of deliveries at a time; a flood of open sockets is not a webhook.
+  server.maxConnections = 256
+
   let listening: { port: number; url: string } | undefined
 
   return {
@@ -244,6 +265,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       listening = { port, url: `http://${hostForUrl(host)}:${port}${expectedPath}` }
       return listening
     },
+
+    strangers: () => strangers,
 
     async stop() {
       if (!listening) return
