@@ -210,3 +210,43 @@ describe('control API', () => {
     })
   })
 })
+
+describe('control API hardening', () => {
+  it('When a control POST is not JSON, Then 415 and nothing changes (web pages cannot drive it)', async () => {
+    const before = (await controlJson(env.emulator.url, 'GET', '/_emulator/clock')).body as {
+      nowMs: number
+    }
+    const res = await rawRequest(
+      env.emulator.url,
+      'POST',
+      '/_emulator/clock',
+      '{"advanceSeconds":60}',
+      {
+        'Content-Type': 'text/plain'
+      }
+    )
+    expect(res.status).toBe(415)
+    expect(codes(res.body)).toEqual(['invalidContentType'])
+    const after = (await controlJson(env.emulator.url, 'GET', '/_emulator/clock')).body as {
+      nowMs: number
+    }
+    expect(after.nowMs).toBe(before.nowMs)
+  })
+
+  it('When a registration names an existing project with another key, Then it is refused and the key kept', async () => {
+    const other = generateKeyPair()
+    const res = await controlJson(env.emulator.url, 'POST', '/_emulator/projects', {
+      publicKey: other.publicPem,
+      projectId: env.projectId
+    })
+    expect(res.status).toBe(400)
+    expect(codes(res.body)).toEqual(['invalidProjectId'])
+    expect((await env.sdk.balance.get()).amount).toBe(0)
+  })
+
+  it('When a path holds a malformed escape, Then 404 invalidRoute, not a crash', async () => {
+    const res = await rawRequest(env.emulator.url, 'GET', '/_emulator/%E0')
+    expect(res.status).toBe(404)
+    expect(codes(res.body)).toEqual(['invalidRoute'])
+  })
+})

@@ -3,7 +3,7 @@
  * It can register projects, move the clock, pay an invoice now, inject faults and read counts.
  */
 import { z } from 'zod'
-import { assertSecp256k1PublicKey } from './auth'
+import { registerProject } from './projects'
 import { faultsSchema } from './config'
 import type { EmulatorCore } from './core'
 import { StarkError } from './errors'
@@ -59,12 +59,7 @@ export function registerControlRoutes(control: Router, { core, clock, payNow }: 
       }),
       req.body
     )
-    const publicKey = assertSecp256k1PublicKey(body.publicKey)
-    const existing = Object.values(core.state.projects).find((p) => p.publicKey === publicKey)
-    if (existing) return { projectId: existing.id }
-    const id = body.projectId ?? core.newId()
-    core.state.projects[id] = { id, publicKey, created: core.iso() }
-    return { projectId: id }
+    return { projectId: registerProject(core, body.publicKey, body.projectId) }
   })
 
   control.add('GET', '/_emulator/clock', clockView)

@@ -14,6 +14,7 @@ import { EmulatorCore, newState } from './core'
 import { registerEvents } from './events'
 import { registerInvoices } from './invoices'
 import { loadState, StateWriter } from './persistence'
+import { registerProject } from './projects'
 import { Router } from './router'
 import { createFront, listen } from './server'
 import { registerTransfers } from './transfers'
@@ -93,14 +94,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await core.save()
   await clock.runDue()
 
-  const registerProject = (publicKeyPem: string): string => {
-    const existing = Object.values(state.projects).find(
-      (p) => p.publicKey.trim() === publicKeyPem.trim()
-    )
-    if (existing) return existing.id
-    const id = core.newId()
-    state.projects[id] = { id, publicKey: publicKeyPem, created: core.iso() }
-    void core.save()
+  const register = (publicKeyPem: string): string => {
+    const id = registerProject(core, publicKeyPem)
+    core
+      .save()
+      .catch((error: unknown) => log(`emulator: could not save the state: ${String(error)}`))
     return id
   }
 
@@ -110,7 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     publicKey: state.signingKey.publicPem,
     clock,
     core,
-    registerProject,
+    registerProject: register,
     counts: () => stateCounts(core),
     flush: () => core.save(),
     async stop() {

@@ -32,7 +32,12 @@ export class Router {
     method: string,
     path: string
   ): { handler: Handler; params: Record<string, string> } | 'method' | undefined {
-    const segments = path.split('/').filter(Boolean).map(decodeURIComponent)
+    let segments: string[]
+    try {
+      segments = path.split('/').filter(Boolean).map(decodeURIComponent)
+    } catch {
+      return undefined // A malformed %-escape names no route.
+    }
     let best: { route: Route; params: Record<string, string>; literals: number } | undefined
     let pathMatched = false
     for (const route of this.routes) {

@@ -45,6 +45,16 @@ export function createFront({ core, api, control, auth }: FrontOptions): Server 
       sendError(res, StarkError.of('invalidRoute', `No route ${method} ${url.pathname}`, 404))
       return
     }
+    // A web page can send simple cross-origin POSTs to loopback; requiring JSON forces a CORS
+    // preflight, which this server never grants, so pages cannot drive the control API.
+    const contentType = req.headers['content-type'] ?? ''
+    if (isControl && method !== 'GET' && !/^application\/json\b/i.test(contentType)) {
+      throw StarkError.of(
+        'invalidContentType',
+        'Control requests must send Content-Type: application/json.',
+        415
+      )
+    }
     const router = isApi ? api : control
     const found = router.match(method, url.pathname)
     if (found === undefined)
