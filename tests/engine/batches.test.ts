@@ -10,7 +10,14 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { batchTag, invoiceTag, runTag } from '../../src/main/engine/tags'
 import type { NewInvoice, StarkClient } from '../../src/main/stark/client'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
-import { advanceBy, invoicesAtStark, ofType, payNow, serverError } from '../helpers/engine-steps'
+import {
+  advanceBy,
+  HOUR,
+  invoicesAtStark,
+  ofType,
+  payNow,
+  serverError
+} from '../helpers/engine-steps'
 
 let env: EngineEnv | undefined
 afterEach(async () => {
@@ -112,21 +119,28 @@ describe('batch recovery', () => {
     expect(await invoicesAtStark(e.stark, batchTag(runId, 'b0'))).toBe(size)
   })
 
-  it('When Stark refuses a batch with a 400, Then the refusal is journaled and the batch is not retried', async () => {
+  it('When Stark refuses every batch with a 400, Then each is tried once, never again, and the run still ends with the problem reported', async () => {
     // Arrange
     const { e, calls } = await engineWith(async (stark, invoices) =>
       stark.createInvoices(invoices.map((i) => ({ ...i, taxId: '123.456.789-00' })))
     )
 
-    // Act
-    const runId = await e.sim.startRun()
-    await advanceBy(e, 60 * 60_000)
+    // Act: past both batch times and the settle window, with ticks in between.
+    const runId = await e.sim.startRun({ batches: 2, settleMs: HOUR })
+    for (let i = 0; i < 8; i++) await advanceBy(e, HOUR)
 
     // Assert
-    expect(ofType(e.entries, 'batch.error')).toMatchObject([{ batch: 'b0', retryAt: null }])
+    expect(ofType(e.entries, 'batch.error')).toMatchObject([
+      { batch: 'b0', retryAt: null },
+      { batch: 'b1', retryAt: null }
+    ])
     expect(ofType(e.entries, 'batch.issued')).toHaveLength(0)
-    expect(calls()).toBe(1)
+    expect(calls()).toBe(2)
     expect(await invoicesAtStark(e.stark, runTag(runId))).toBe(0)
+    expect(ofType(e.entries, 'run.completed')).toHaveLength(1)
+    const report = await e.sim.verify()
+    expect(report.ok).toBe(false)
+    expect(report.problems.join('\n')).toMatch(/batch b0 has 0 invoices at Stark/)
   })
 })
 
@@ -210,5 +224,35 @@ describe('one-click invoice after a restart', () => {
     // Assert
     const [invoice] = await e.stark.invoicesByTag(batchTag(runId, 'm1'))
     expect(invoice).toMatchObject({ name: 'Joana Teste', amount: 4_321 })
+  })
+})
+
+describe('one-click invoices at once', () => {
+  it('When two one-click invoices are asked for at the same moment, Then both are issued, each once', async () => {
+    // Arrange
+    env = await startEngineEnv({ behaviour: { autoPayRatio: 0 } })
+    const runId = await env.sim.startRun()
+
+    // Act
+    const [a, b] = await Promise.all([
+      env.sim.issueInvoice({ name: 'Ana Lima', amount: 1_111 }),
+      env.sim.issueInvoice({ name: 'Bruno Dias', amount: 2_222 })
+    ])
+
+    // Assert
+    expect(a).not.toBe(b)
+    expect((await env.sdk.invoice.get(a)).amount).toBe(1_111)
+    expect((await env.sdk.invoice.get(b)).amount).toBe(2_222)
+    expect(await invoicesAtStark(env.stark, batchTag(runId, 'm1'))).toBe(1)
+    expect(await invoicesAtStark(env.stark, batchTag(runId, 'm2'))).toBe(1)
+  })
+
+  it('When the amount is not whole cents or the name is empty, Then nothing is issued and the error says what to give', async () => {
+    env = await startEngineEnv({ behaviour: { autoPayRatio: 0 } })
+    const runId = await env.sim.startRun()
+    await expect(env.sim.issueInvoice({ amount: 10.5 })).rejects.toThrow(/whole cents/)
+    await expect(env.sim.issueInvoice({ name: '  ' })).rejects.toThrow(/name/)
+    expect(ofType(env.entries, 'batch.issuing').filter((x) => x.batch.startsWith('m'))).toEqual([])
+    expect(await invoicesAtStark(env.stark, runTag(runId))).toBe(env.sim.snapshot().run!.sizes[0])
   })
 })
