@@ -3,7 +3,7 @@
  * live lines (or JSON lines), and when the run completes it prints a summary and exits 0 only if the
  * run's invariants hold at Stark.
  */
-import { readFile } from 'node:fs/promises'
+import { readFile, mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { JournalEntry } from '../main/engine/journal-types'
 import { createSimulator, type Simulator } from '../main/engine/simulator'
@@ -71,7 +71,6 @@ async function main(): Promise<number> {
     return 0
   }
   const stateDir = resolve(options.stateDir)
-  const { mkdir } = await import('node:fs/promises')
   await mkdir(stateDir, { recursive: true, mode: 0o700 })
   const target = await connectTarget(await choose(options, stateDir), realTime)
   const sim = await createSimulator({

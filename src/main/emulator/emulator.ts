@@ -46,8 +46,6 @@ export interface Emulator {
   readonly core: EmulatorCore
   registerProject(publicKeyPem: string): string
   counts(): Record<string, unknown>
-  /** Waits for the next write of the state file (tests use it before a simulated restart). */
-  flush(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -110,7 +108,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     core,
     registerProject: register,
     counts: () => stateCounts(core),
-    flush: () => core.save(),
     async stop() {
       clock.stop()
       core.stopJobs()
