@@ -7,9 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEmulator, type Emulator, type EmulatorOptions } from '../src/main/emulator/emulator'
-import { loadInstallation } from '../src/main/engine/installation'
 import { createSimulator, type Simulator } from '../src/main/engine/simulator'
-import { ensureWebhook } from '../src/main/engine/webhook-registration'
 import { sdkClient, type StarkClient } from '../src/main/stark/client'
 import { generateKeyPair } from '../src/main/stark/keys'
 import { connectStark, type StarkSdk } from '../src/main/stark/sdk'
@@ -62,9 +60,7 @@ export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<Benc
     catchUpIntervalMs
   })
   const { webhookUrl } = await sim.start()
-  if (register) {
-    await ensureWebhook(base, webhookUrl, (await loadInstallation(stateDir)).webhookSecret)
-  }
+  if (register) await sim.registerWebhook()
   return {
     emulator,
     sdk,

@@ -7,8 +7,6 @@ import { readFile, mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { JournalEntry } from '../main/engine/journal-types'
 import { createSimulator, type Simulator } from '../main/engine/simulator'
-import { ensureWebhook } from '../main/engine/webhook-registration'
-import { loadInstallation } from '../main/engine/installation'
 import { connectTarget, type TargetChoice } from '../main/stark/targets'
 import { formatBRL } from '../shared/money'
 import { describeEntry } from './format'
@@ -115,9 +113,8 @@ async function main(): Promise<number> {
   sim.subscribe((entry) => (held ? held.push(entry) : print(entry)))
 
   const started = await sim.start()
-  const installation = await loadInstallation(stateDir)
-  if (target.emulatorUrl)
-    await ensureWebhook(target.stark, started.webhookUrl, installation.webhookSecret)
+  // Without a public URL the real sandbox cannot reach us: it is heard by catch-up polling.
+  if (target.emulatorUrl) await sim.registerWebhook()
   if (!sim.snapshot().run) await sim.startRun(options.plan)
   out(
     options.json,

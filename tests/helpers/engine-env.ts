@@ -6,14 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EmulatorOptions } from '../../src/main/emulator/emulator'
-import { loadInstallation } from '../../src/main/engine/installation'
 import type { JournalEntry } from '../../src/main/engine/journal-types'
 import {
   createSimulator,
   type Simulator,
   type SimulatorDeps
 } from '../../src/main/engine/simulator'
-import { ensureWebhook } from '../../src/main/engine/webhook-registration'
 import { sdkClient, type StarkClient } from '../../src/main/stark/client'
 import { startSdkEmulator, type SdkEmulator } from './sdk-emulator'
 
@@ -57,10 +55,8 @@ export async function startEngineEnv(options: EngineEnvOptions = {}): Promise<En
       entries.push(entry)
       if (entry.type === 'run.completed') markComplete()
     })
-    const { webhookUrl } = await sim.start()
-    if (options.register !== false) {
-      await ensureWebhook(stark, webhookUrl, (await loadInstallation(stateDir)).webhookSecret)
-    }
+    await sim.start()
+    if (options.register !== false) await sim.registerWebhook()
     return sim
   }
 

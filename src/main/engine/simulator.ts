@@ -14,6 +14,7 @@ import { BatchIssuer } from './batches'
 import { CatchUp, type CatchUpResult } from './catch-up'
 import { inBackground, record, type EngineContext, type Logger } from './context'
 import { loadInstallation } from './installation'
+import { ensureWebhook } from './webhook-registration'
 import { Intake, type IncomingEvent } from './intake'
 import { checkInvariants, type InvariantReport } from './invariants'
 import { Journal } from './journal'
@@ -59,6 +60,11 @@ export interface Simulator {
   catchUp(): Promise<CatchUpResult>
   snapshot(): SimulatorSnapshot
   subscribe(listener: (entry: JournalEntry) => void): () => void
+  /**
+   * Points this installation's one Stark webhook at `url` (default: the local server), deleting
+   * webhooks left at an old URL (a new port or tunnel).
+   */
+  registerWebhook(url?: string): Promise<{ id: string; created: boolean; removed: number }>
   /** Checks the run's invariants against Stark's own records. */
   verify(): Promise<InvariantReport>
   /** Resolves when every queued issue and transfer has had its answer (tests and the CLI). */
@@ -281,6 +287,10 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     snapshot: () => snapshotOf(projection, webhookUrl, deps.clock.now()),
     subscribe: (listener) => journal.subscribe(listener),
     verify: () => checkInvariants(projection, deps.stark),
+    async registerWebhook(url = webhookUrl) {
+      if (!url) throw new Error('The webhook server is not running yet. Call start() first.')
+      return ensureWebhook(deps.stark, url, installation.webhookSecret)
+    },
     async idle() {
       await issuer.idle()
       await outbox.idle()
