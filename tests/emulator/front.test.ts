@@ -15,6 +15,16 @@ beforeAll(async () => {
 })
 afterAll(() => env.stop())
 
+/** A GET signed like the SDK signs it, with an optional Access-Time and project id. */
+const signedGet = (path: string, time?: string, projectId = env.projectId) =>
+  rawRequest(
+    env.emulator.url,
+    'GET',
+    path,
+    undefined,
+    signedHeaders(projectId, env.keys.privatePem, '', time)
+  )
+
 const codes = (body: unknown): string[] =>
   ((body as { errors?: { code: string }[] }).errors ?? []).map((e) => e.code)
 
@@ -22,13 +32,7 @@ describe('authentication', () => {
   it('When the SDK signs with the registered key, Then balance and public key are served', async () => {
     const balance = await env.sdk.balance.get()
     expect(balance.amount).toBe(0)
-    const res = await rawRequest(
-      env.emulator.url,
-      'GET',
-      '/v2/public-key?limit=1',
-      undefined,
-      signedHeaders(env.projectId, env.keys.privatePem, '')
-    )
+    const res = await signedGet('/v2/public-key?limit=1')
     expect(res.status).toBe(200)
     expect((res.body as { publicKeys: { content: string }[] }).publicKeys[0]?.content).toBe(
       env.emulator.publicKey
@@ -54,33 +58,15 @@ describe('authentication', () => {
 
   it('When Access-Time is a float (as the Python SDK sends), Then it is accepted', async () => {
     const time = (Date.now() / 1000).toFixed(7)
-    const res = await rawRequest(
-      env.emulator.url,
-      'GET',
-      '/v2/balance',
-      undefined,
-      signedHeaders(env.projectId, env.keys.privatePem, '', time)
-    )
+    const res = await signedGet('/v2/balance', time)
     expect(res.status).toBe(200)
   })
 
   it('When Access-Time is an hour off, or headers are missing, or the project is unknown, Then 400 invalidCredentials', async () => {
     const old = String(Math.round(Date.now() / 1000) - 3600)
-    const stale = await rawRequest(
-      env.emulator.url,
-      'GET',
-      '/v2/balance',
-      undefined,
-      signedHeaders(env.projectId, env.keys.privatePem, '', old)
-    )
+    const stale = await signedGet('/v2/balance', old)
     const missing = await rawRequest(env.emulator.url, 'GET', '/v2/balance')
-    const unknown = await rawRequest(
-      env.emulator.url,
-      'GET',
-      '/v2/balance',
-      undefined,
-      signedHeaders('1234567890123456', env.keys.privatePem, '')
-    )
+    const unknown = await signedGet('/v2/balance', undefined, '1234567890123456')
     for (const res of [stale, missing, unknown]) {
       expect(res.status).toBe(400)
       expect(codes(res.body)).toEqual(['invalidCredentials'])
