@@ -1,6 +1,6 @@
 /** Command-line options of the headless CLI, parsed and checked before anything starts. */
 import { parseArgs } from 'node:util'
-import type { PlanInput } from '../main/engine/plan'
+import type { PlanInput } from '../shared/plan'
 
 export const USAGE = `Usage: npm run headless -- [options]
 

@@ -5,11 +5,11 @@
  */
 import { readFile, mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import type { JournalEntry } from '../main/engine/journal-types'
+import type { JournalEntry } from '../shared/journal'
 import { createSimulator, type Simulator } from '../main/engine/simulator'
 import { connectTarget, type TargetChoice } from '../main/stark/targets'
 import { formatBRL } from '../shared/money'
-import { describeEntry } from './format'
+import { describeEntry } from '../shared/describe'
 import { parseHeadlessOptions, UsageError, USAGE, type HeadlessOptions } from './headless-options'
 
 const realTime = (): number => Date.now()

@@ -7,8 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { faultsSchema, NO_FAULTS, type Faults } from '../../src/main/emulator/config'
 import type { Transfer } from '../../src/main/emulator/types'
-import type { JournalEntry } from '../../src/main/engine/journal-types'
-import type { PlanInput } from '../../src/main/engine/plan'
+import type { JournalEntry } from '../../src/shared/journal'
+import type { PlanInput } from '../../src/shared/plan'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
 import { collectAll } from '../../src/main/stark/client'
 

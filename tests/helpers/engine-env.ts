@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EmulatorOptions } from '../../src/main/emulator/emulator'
-import type { JournalEntry } from '../../src/main/engine/journal-types'
+import type { JournalEntry } from '../../src/shared/journal'
 import {
   createSimulator,
   type Simulator,

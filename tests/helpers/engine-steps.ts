@@ -1,5 +1,5 @@
 /** Small steps shared by the engine tests: reading the journal, paying invoices, counting at Stark. */
-import type { JournalEntry, JournalType } from '../../src/main/engine/journal-types'
+import type { JournalEntry, JournalType } from '../../src/shared/journal'
 import type { StarkClient } from '../../src/main/stark/client'
 import type { EngineEnv } from './engine-env'
 import { controlJson } from './raw-client'

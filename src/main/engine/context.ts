@@ -5,8 +5,8 @@
 import type { StarkClient } from '../stark/client'
 import type { Clock } from '../time/clock'
 import type { Journal } from './journal'
-import type { JournalBody, JournalEntry } from './journal-types'
-import type { Destination } from './plan'
+import type { JournalBody, JournalEntry } from '../../shared/journal'
+import type { Destination } from '../../shared/plan'
 import type { Projection } from './projection'
 
 export interface Logger {

@@ -4,7 +4,7 @@
  * on `credited` logs of invoices this run issued (other apps may share the workspace).
  */
 import { record, type EngineContext } from './context'
-import type { EventSource, JournalBody } from './journal-types'
+import type { EventSource, JournalBody } from '../../shared/journal'
 
 /** The parts of an event the engine reads; the rest of Stark's payload is not trusted or needed. */
 export interface IncomingEvent {

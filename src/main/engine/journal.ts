@@ -6,7 +6,7 @@
  */
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises'
 import type { Clock } from '../time/clock'
-import type { JournalBody, JournalEntry } from './journal-types'
+import type { JournalBody, JournalEntry } from '../../shared/journal'
 
 export type JournalListener = (entry: JournalEntry) => void
 

@@ -2,59 +2,16 @@
  * The engine's state as the fold of its journal. Nothing else holds state that must survive a
  * restart: after a crash, replaying the journal rebuilds exactly this.
  */
-import type { JournalEntry } from './journal-types'
-import type { Plan } from './plan'
+import type { JournalEntry } from '../../shared/journal'
+import type {
+  BatchState,
+  InvoiceState,
+  RunState,
+  TransferState
+} from '../../shared/snapshot'
 import { runTag } from './tags'
 
-export interface RunState {
-  runId: string
-  plan: Plan
-  sizes: number[]
-  startedAt: number
-  paused: boolean
-  stopped: boolean
-  completed: boolean
-}
-
-export interface BatchState {
-  key: string
-  /** Stark refused it (400): it is not sent again, and the run's report says so. */
-  refused: boolean
-  count: number
-  dueAt: number
-  late: boolean
-  issued: boolean
-  recovered: boolean
-  invoiceIds: string[]
-  lastError?: string
-  payer?: { name?: string; amount?: number }
-}
-
-export interface InvoiceState {
-  id: string
-  /** The run that issued it; credits follow it even after another run started. */
-  runId: string
-  batch: string
-  amount: number
-  name: string
-  taxId: string
-  /** Last invoice log type seen (created, paid, credited, overdue, ...). */
-  lastLog?: string
-  credit?: { amount: number; fee: number; eventId: string | null }
-}
-
-export interface TransferState {
-  invoiceId: string
-  externalId: string
-  amount: number
-  attempt: number
-  transferId?: string
-  status?: string
-  lastError?: { message: string; outcome: 'unknown' | 'rejected'; retryAt: number | null }
-  /** Failed calls for this attempt, for the backoff. */
-  errorCount: number
-  skipped?: string
-}
+export type { BatchState, InvoiceState, RunState, TransferState }
 
 export class Projection {
   run: RunState | undefined

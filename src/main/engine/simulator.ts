@@ -18,7 +18,7 @@ import { ensureWebhook } from './webhook-registration'
 import { Intake, type IncomingEvent } from './intake'
 import { checkInvariants, type InvariantReport } from './invariants'
 import { Journal } from './journal'
-import type { JournalEntry } from './journal-types'
+import type { JournalEntry } from '../../shared/journal'
 import { Outbox } from './outbox'
 import {
   DEFAULT_DESTINATION,
@@ -26,7 +26,7 @@ import {
   planSchema,
   type Destination,
   type PlanInput
-} from './plan'
+} from '../../shared/plan'
 import { Projection } from './projection'
 import { RunScheduler } from './scheduler'
 import { createSignatureVerifier } from './signature'

@@ -1,30 +1,8 @@
-/** A plain, serializable picture of the engine's state, for the UI (over IPC) and the CLI summary. */
-import type { BatchState, InvoiceState, Projection, RunState, TransferState } from './projection'
+/** Builds the plain, serializable picture of the engine's state (types in src/shared/snapshot). */
+import type { SimulatorSnapshot, Totals } from '../../shared/snapshot'
+import type { Projection } from './projection'
 
-export interface SimulatorSnapshot {
-  now: number
-  webhookUrl: string | undefined
-  run: (RunState & { batchesIssued: number; nextBatchAt: number | null }) | null
-  batches: BatchState[]
-  invoices: (InvoiceState & { transfer: TransferState | null })[]
-  totals: Totals
-}
-
-export interface Totals {
-  invoices: number
-  invoicedAmount: number
-  /** Invoices seen paid or credited; the rest are still open (or went overdue or expired). */
-  paid: number
-  credited: number
-  creditedAmount: number
-  fees: number
-  transfersSent: number
-  transfersSucceeded: number
-  transferredAmount: number
-  transfersFailed: number
-  transfersPending: number
-  skipped: number
-}
+export type { SimulatorSnapshot, Totals }
 
 export function totalsOf(projection: Projection): Totals {
   const t: Totals = {

@@ -1,6 +1,6 @@
-/** Human-readable lines for journal entries in the headless CLI. */
-import type { JournalEntry } from '../main/engine/journal-types'
-import { formatBRL } from '../shared/money'
+/** One human-readable line per journal entry: the CLI prints it, the renderer shows and filters it. */
+import type { JournalEntry } from './journal'
+import { formatBRL } from './money'
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
 

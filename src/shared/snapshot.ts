@@ -1,0 +1,80 @@
+/**
+ * The engine's state as plain, serializable data: what the projection folds the journal into, and the
+ * snapshot the UI (over IPC or the dashboard socket) and the CLI summary read. Pure TypeScript.
+ */
+import type { Plan } from './plan'
+
+export interface RunState {
+  runId: string
+  plan: Plan
+  sizes: number[]
+  startedAt: number
+  paused: boolean
+  stopped: boolean
+  completed: boolean
+}
+
+export interface BatchState {
+  key: string
+  /** Stark refused it (400): it is not sent again, and the run's report says so. */
+  refused: boolean
+  count: number
+  dueAt: number
+  late: boolean
+  issued: boolean
+  recovered: boolean
+  invoiceIds: string[]
+  lastError?: string
+  payer?: { name?: string; amount?: number }
+}
+
+export interface InvoiceState {
+  id: string
+  /** The run that issued it; credits follow it even after another run started. */
+  runId: string
+  batch: string
+  amount: number
+  name: string
+  taxId: string
+  /** Last invoice log type seen (created, paid, credited, overdue, ...). */
+  lastLog?: string
+  credit?: { amount: number; fee: number; eventId: string | null }
+}
+
+export interface TransferState {
+  invoiceId: string
+  externalId: string
+  amount: number
+  attempt: number
+  transferId?: string
+  status?: string
+  lastError?: { message: string; outcome: 'unknown' | 'rejected'; retryAt: number | null }
+  /** Failed calls for this attempt, for the backoff. */
+  errorCount: number
+  skipped?: string
+}
+
+export interface SimulatorSnapshot {
+  now: number
+  webhookUrl: string | undefined
+  run: (RunState & { batchesIssued: number; nextBatchAt: number | null }) | null
+  batches: BatchState[]
+  invoices: (InvoiceState & { transfer: TransferState | null })[]
+  totals: Totals
+}
+
+export interface Totals {
+  invoices: number
+  invoicedAmount: number
+  /** Invoices seen paid or credited; the rest are still open (or went overdue or expired). */
+  paid: number
+  credited: number
+  creditedAmount: number
+  fees: number
+  transfersSent: number
+  transfersSucceeded: number
+  transferredAmount: number
+  transfersFailed: number
+  transfersPending: number
+  skipped: number
+}
