@@ -3,6 +3,7 @@
  * §5, §7), so the defaults are chosen to look like the observed sandbox and each one can be changed.
  */
 import { z } from 'zod'
+import { faultsSchema, type Faults } from '../../shared/faults'
 
 const probability = z.number().min(0).max(1)
 const seconds = z.number().min(0)
@@ -39,21 +40,6 @@ export const sandboxBehaviourSchema = z.object({
 
 export type SandboxBehaviour = z.infer<typeof sandboxBehaviourSchema>
 
-export const faultsSchema = z
-  .object({
-    /** Probability that a delivery is sent twice. */
-    duplicateDeliveries: probability.default(0),
-    /** Random real-time delay (ms) before each delivery, which reorders them. */
-    shuffleWindowMs: z.number().int().min(0).max(60_000).default(0),
-    /** Probability that a delivery never reaches the receiver (recorded as a timeout, retried). */
-    dropDeliveries: probability.default(0),
-    /** Real-time latency (ms) added to every API answer. */
-    latencyMs: z.number().int().min(0).max(60_000).default(0),
-    /** Probability that an API call answers 500; half of those fail after the work was done. */
-    apiErrorRate: probability.default(0)
-  })
-  .strict()
-
-export type Faults = z.infer<typeof faultsSchema>
+export { faultsSchema, type Faults }
 
 export const NO_FAULTS: Faults = faultsSchema.parse({})
