@@ -11,12 +11,14 @@ const ELECTRON_ADAPTERS = [
   'src/main/window.ts',
   'src/main/ipc.ts',
   'src/main/secrets.ts',
+  'src/main/electron/**',
   'src/preload/**'
 ]
 
 const noElectron = {
   name: 'electron',
-  message: 'Only src/main/{index,window,ipc,secrets}.ts and src/preload may import electron.'
+  message:
+    'Only src/main/{index,window,ipc,secrets}.ts, src/main/electron/ and src/preload may import electron.'
 }
 
 export default defineConfig(

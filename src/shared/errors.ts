@@ -35,7 +35,9 @@ export const ERROR_CODES = [
   /** A state file is damaged; its name and place are in the message. */
   'state_damaged',
   /** Refused for safety (production credentials, a key of the wrong kind). */
-  'refused'
+  'refused',
+  /** Allowed only after the user confirms a stated risk (e.g. a secret stored without OS protection). */
+  'needs_confirmation'
 ] as const
 
 export type ErrorCode = (typeof ERROR_CODES)[number]

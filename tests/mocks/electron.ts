@@ -2,6 +2,7 @@
  * A small, behaviour-faithful stand-in for the parts of `electron` the main process uses.
  * Wired in once by tests/setup.ts; tests import it directly to drive and inspect it.
  */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { pathToFileURL } from 'node:url'
 import type { BrowserWindowConstructorOptions, IpcMainInvokeEvent } from 'electron'
@@ -101,6 +102,55 @@ export const app = {
   setAppUserModelId: vi.fn()
 }
 
+type StorageBackend = ReturnType<Electron.SafeStorage['getSelectedStorageBackend']>
+
+/**
+ * The async safeStorage API, round-tripping for real (AES-256-GCM under a per-process key) so that
+ * what lands in a settings file is never the plain text. Tests steer availability, the Linux backend,
+ * key rotation (`shouldReEncrypt`) and a keyring that was reset (decryption fails).
+ */
+export class SafeStorageMock {
+  available = true
+  backendName: StorageBackend = 'gnome_libsecret'
+  /** Marks every decryption as needing re-encryption, as after an OS key rotation. */
+  rotate = false
+  private key = randomBytes(32)
+
+  readonly isAsyncEncryptionAvailable = vi.fn(async () => this.available)
+  readonly getSelectedStorageBackend = vi.fn((): StorageBackend => this.backendName)
+
+  readonly encryptStringAsync = vi.fn(async (plainText: string): Promise<Buffer> => {
+    if (!this.available) throw new Error('Encryption is not available.')
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv)
+    const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()])
+    return Buffer.concat([Buffer.from('v11'), iv, cipher.getAuthTag(), body])
+  })
+
+  readonly decryptStringAsync = vi.fn(async (encrypted: Buffer) => {
+    if (encrypted.subarray(0, 3).toString() !== 'v11') throw new Error('Invalid ciphertext prefix')
+    const iv = encrypted.subarray(3, 15)
+    const decipher = createDecipheriv('aes-256-gcm', this.key, iv)
+    decipher.setAuthTag(encrypted.subarray(15, 31))
+    const result = Buffer.concat([decipher.update(encrypted.subarray(31)), decipher.final()])
+    return { result: result.toString('utf8'), shouldReEncrypt: this.rotate }
+  })
+
+  /** A new OS key: everything encrypted before no longer decrypts. */
+  resetKeyring(): void {
+    this.key = randomBytes(32)
+  }
+
+  reset(): void {
+    this.available = true
+    this.backendName = 'gnome_libsecret'
+    this.rotate = false
+    this.key = randomBytes(32)
+  }
+}
+
+export const safeStorage = new SafeStorageMock()
+
 export const shell = { openExternal: vi.fn(async (_url: string): Promise<void> => undefined) }
 export const ipcMain = new IpcMainMock()
 export const ipcRenderer = { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() }
@@ -119,7 +169,8 @@ export function resetElectronMock(): void {
   BrowserWindowMock.instances.length = 0
   ipcMain.reset()
   app.isPackaged = false
+  safeStorage.reset()
   vi.clearAllMocks()
 }
 
-export default { app, shell, ipcMain, ipcRenderer, contextBridge, BrowserWindow }
+export default { app, shell, ipcMain, ipcRenderer, contextBridge, BrowserWindow, safeStorage }
