@@ -52,7 +52,19 @@ export interface WebhookServerOptions {
   onError: (error: unknown) => void
   /** How long stop() lets in-flight requests finish before cutting connections. */
   stopGraceMs?: number
+  /**
+   * Optional reachability self-test (src/main/tunnel/probe.ts): `GET /stark/probe/<nonce>` is
+   * answered with the nonce only while `answers(nonce)` is true; every other probe path stays a
+   * stranger (404), so the route tells nobody anything they did not already hold.
+   */
+  probe?: ProbeResponder
 }
+
+export interface ProbeResponder {
+  answers(nonce: string): boolean
+}
+
+export const PROBE_PATH_PREFIX = '/stark/probe/'
 
 export interface WebhookServer {
   start(): Promise<{ port: number; url: string }>
@@ -148,7 +160,24 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
   let strangers = 0
 
+  /** True when it answered a probe the tunnel manager issued. */
+  function answerProbe(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!options.probe || req.method !== 'GET' || !req.url?.startsWith(PROBE_PATH_PREFIX))
+      return false
+    const nonce = req.url.slice(PROBE_PATH_PREFIX.length).split('?')[0] ?? ''
+    if (!/^[A-Za-z0-9_-]{16,64}$/.test(nonce) || !options.probe.answers(nonce)) return false
+    res.writeHead(200, {
+      'Content-Type': 'text/plain',
+      'Content-Length': Buffer.byteLength(nonce),
+      'Cache-Control': 'no-store',
+      Connection: 'close'
+    })
+    res.end(nonce)
+    return true
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (answerProbe(req, res)) return
     // Behind a public tunnel anyone can knock. Without the secret path (or with another method) the
     // request is answered from its head alone: no body is read and nothing reaches the journal, so
     // strangers cannot grow the disk or the memory.
