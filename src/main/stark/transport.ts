@@ -7,6 +7,7 @@
 import type { ClientRequest } from 'node:http'
 import { Agent } from 'node:https'
 import { connect, type Socket } from 'node:net'
+import { rootCertificates } from 'node:tls'
 
 type CreateConnection = (
   options: unknown,
@@ -56,11 +57,40 @@ export function emulatorAgent(emulatorUrl: string, silenceMs = DEFAULT_SILENCE_M
   })
 }
 
+/**
+ * Test-only: sends the sandbox agent's connections to a loopback port (the emulator behind TLS with a
+ * certificate for sandbox.api.starkbank.com) and adds one CA to the trusted roots. Certificate and
+ * host-name checks stay on. No CLI flag, setting or environment variable reaches this parameter
+ * (tests/secrets/sandbox-connection.test.ts checks that only tests pass it), and it accepts only
+ * loopback, so it can never send sandbox traffic or credentials anywhere else.
+ */
+export interface SandboxTrustOverride {
+  connectTo: { host: '127.0.0.1' | '::1'; port: number }
+  /** PEM of an extra CA to trust besides the system's roots. */
+  extraCa?: string
+}
+
 /** The agent for the real sandbox: real TLS, certificate checks on. */
-export function sandboxAgent(silenceMs = DEFAULT_SILENCE_MS): Agent {
-  const agent = new Agent({ keepAlive: true })
+export function sandboxAgent(
+  silenceMs = DEFAULT_SILENCE_MS,
+  testTrust?: SandboxTrustOverride
+): Agent {
+  if (testTrust && !['127.0.0.1', '::1'].includes(testTrust.connectTo.host)) {
+    throw new Error('the sandbox trust override connects to loopback only')
+  }
+  const agent = new Agent({
+    keepAlive: true,
+    ...(testTrust?.extraCa ? { ca: [...rootCertificates, testTrust.extraCa] } : {})
+  })
   const tls = (agent as unknown as { createConnection: CreateConnection }).createConnection.bind(
     agent
   )
-  return withSilenceLimit(agent, silenceMs, tls)
+  if (!testTrust) return withSilenceLimit(agent, silenceMs, tls)
+  const { host, port } = testTrust.connectTo
+  return withSilenceLimit(agent, silenceMs, (options, callback) => {
+    const original = options as { host?: string; servername?: string }
+    // The certificate is still checked against the name the SDK asked for, not the loopback address.
+    const servername = original.servername || original.host
+    return tls({ ...(options as object), host, port, servername }, callback)
+  })
 }

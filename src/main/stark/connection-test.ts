@@ -1,0 +1,87 @@
+/**
+ * "Test connection" for the sandbox credentials: the balance, Stark's public key and the webhook
+ * list, each through the SDK as connected (agent and user set by the runtime), stopping at the first
+ * failure and saying it in the user's words. Electron-free; the desktop app and the dashboard call
+ * it through the runtime.
+ *
+ * The real sandbox cannot be reached from the machines this project is built and tested on (no route
+ * to sandbox.api.starkbank.com). The function runs in tests against the emulator served over real TLS
+ * with a generated certificate for that host name (tests/helpers/tls-emulator.ts) through the real
+ * `sandboxAgent`, so TLS, auth headers and the error mapping are exercised; the permission codes the
+ * real sandbox uses are not public, and only their general shapes (a 400 code, 401/403) are mapped.
+ */
+import { sdkClient } from './client'
+import { describeStarkFailure, type FailureKind } from './failure-words'
+import { fingerprintOf } from './keys'
+import type { StarkSdk } from './sdk'
+
+export type ConnectionStep = 'balance' | 'public-key' | 'webhooks'
+
+export type ConnectionReport =
+  | {
+      ok: true
+      /** Integer cents. */
+      balance: number
+      /** Short fingerprint of the key Stark signs webhooks with. */
+      starkKeyFingerprint: string
+      webhooks: { id: string; url: string }[]
+    }
+  | { ok: false; step: ConnectionStep; kind: FailureKind; message: string }
+
+const ACTIONS: Record<ConnectionStep, string> = {
+  balance: 'reading the balance',
+  'public-key': 'reading Stark’s public key',
+  webhooks: 'listing the webhooks'
+}
+
+type RawGet = (path: string, query: object) => Promise<{ status?: number; content: unknown }>
+
+/**
+ * The raw `request.get` the SDK offers for the public key does not throw on 4xx/5xx (starkcore
+ * fetches it with throwError=false): its status is checked here, and the failure given the shape the
+ * other calls throw, so it is said the same way.
+ */
+async function starkPublicKey(sdk: StarkSdk): Promise<string> {
+  const get = (sdk as unknown as { request: { get: RawGet } }).request.get
+  const response = await get('public-key', { limit: 1 })
+  const content = response.content as {
+    publicKeys?: { content?: unknown }[]
+    errors?: { code?: string; message?: string }[]
+  }
+  if (response.status !== undefined && response.status !== 200) {
+    throw Object.assign(new Error(`public-key answered ${response.status}`), {
+      status: response.status,
+      errors: Array.isArray(content?.errors) ? content.errors : undefined
+    })
+  }
+  const key = content?.publicKeys?.[0]?.content
+  if (typeof key !== 'string')
+    throw new Error('Stark answered the public-key request without a key')
+  return key
+}
+
+export async function testConnection(
+  sdk: StarkSdk,
+  context: { projectId?: string; fingerprint?: string } = {}
+): Promise<ConnectionReport> {
+  const client = sdkClient(sdk)
+  let step: ConnectionStep = 'balance'
+  try {
+    const balance = (await sdk.balance.get()) as { amount?: unknown } | undefined
+    if (typeof balance?.amount !== 'number' || !Number.isInteger(balance.amount)) {
+      throw new Error('Stark answered the balance request without an amount')
+    }
+    step = 'public-key'
+    const starkKey = await starkPublicKey(sdk)
+    step = 'webhooks'
+    const webhooks = (await client.listWebhooks()).map(({ id, url }) => ({ id, url }))
+    return {
+      ok: true,
+      balance: balance.amount,
+      starkKeyFingerprint: fingerprintOf(starkKey),
+      webhooks
+    }
+  } catch (error) {
+    return { ok: false, step, ...describeStarkFailure(error, ACTIONS[step], context) }
+  }
+}
