@@ -186,6 +186,20 @@ describe('sandbox key store', () => {
     expect(await keys.view()).toBeUndefined()
   })
 
+  it('When the stored entry is damaged, Then reading says so and a new key still replaces it', async () => {
+    const { keys, file } = open()
+    await keys.save({ projectId: PROJECT, privateKeyPem: generateKeyPair().privatePem })
+    const conf = new Conf<Record<string, unknown>>({ cwd: dir, configName: 'secrets' })
+    conf.set('sandboxCredentials', { version: 1, projectId: PROJECT })
+    const damaged = await failure(open().keys.view())
+    expect(damaged.code).toBe('state_damaged')
+    expect(damaged.message).toMatch(/damaged .* load or paste the key again/)
+    const pair = generateKeyPair()
+    await open().keys.save({ projectId: PROJECT, privateKeyPem: pair.privatePem })
+    expect((await open().keys.credentials())?.privateKey).toBe(pair.privatePem)
+    expect(findLeak(await readFile(file, 'utf8'), pair.privatePem)).toBeUndefined()
+  })
+
   it('When the OS keyring was reset, Then loading says so in words and quotes nothing', async () => {
     const pair = generateKeyPair()
     await open().keys.save({ projectId: PROJECT, privateKeyPem: pair.privatePem })

@@ -71,8 +71,8 @@ export function checkProjectId(input: unknown): string {
   if (!/^\d{4,32}$/.test(id)) {
     throw new AppError(
       'invalid_args',
-      'The project id is the number Stark shows for the project in its web console (Menu > ' +
-        'Integrations); it has only digits.'
+      'The project id is the number Stark shows for the project in its web console; it has ' +
+        'only digits.'
     )
   }
   return id
@@ -132,7 +132,13 @@ export function createKeyStore(deps: {
       backend: protection.backend,
       encryptedPrivateKey: encrypted.toString('base64')
     }
-    const replaced = read()
+    // A damaged previous entry must not block replacing it: it is only read for the log line.
+    let replaced: Stored | undefined
+    try {
+      replaced = read()
+    } catch {
+      replaced = undefined
+    }
     store.set(CREDENTIALS_KEY, stored)
     const how = protection.protected
       ? `protected by ${protection.backend}`

@@ -58,7 +58,7 @@ function refuseByLabel(text: string): void {
   const labels = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]+)-----/g)].map((m) => m[1] as string)
   if (labels.length === 0) {
     throw refused(
-      'This is not a PEM private key (no "-----BEGIN ... PRIVATE KEY-----" line). Load the ' +
+      'This is not a PEM private key (it has no BEGIN line). Load the ' +
         'privateKey.pem file of your Stark project, or generate a new key here.'
     )
   }

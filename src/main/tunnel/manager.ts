@@ -337,6 +337,8 @@ export function createTunnelManager(deps: TunnelManagerDeps): TunnelManager {
       running = true
       epoch++
       failures = 0
+      // Stark's side may have changed while stopped: the first URL is always registered again.
+      registeredUrl = undefined
       const first = connect()
       track(first)
       await first
