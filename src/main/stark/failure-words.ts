@@ -21,7 +21,7 @@ export type FailureKind =
   | 'stark'
   | 'unknown'
 
-export interface StarkFailure {
+export interface FailureDescription {
   kind: FailureKind
   message: string
 }
@@ -70,7 +70,7 @@ export function describeStarkFailure(
   error: unknown,
   action: string,
   context: { projectId?: string; fingerprint?: string } = {}
-): StarkFailure {
+): FailureDescription {
   const e = error as {
     status?: number
     errors?: { code?: string; message?: string }[]
