@@ -30,6 +30,8 @@ export function describeEntry(e: JournalEntry): string {
       return `webhook delivery rejected with ${e.answer}: ${e.reason}`
     case 'invoice.credited':
       return `invoice ${e.invoiceId} credited: ${formatBRL(e.amount)}, fee ${formatBRL(e.fee)}`
+    case 'credit.suspicious':
+      return `invoice ${e.invoiceId}: suspicious credit (${e.reason})${e.held ? '; held: nothing is sent' : "; acting on Stark's values"}`
     case 'transfer.skipped':
       return `invoice ${e.invoiceId}: no transfer (${e.reason})`
     case 'transfer.intent':

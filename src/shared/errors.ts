@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'unavailable',
   /** The thing named does not exist (invoice, event, transfer). */
   'not_found',
+  /** The transfer has not failed, or Stark still holds a live one for the credit: nothing to retry. */
+  'not_retryable',
   /** The command exists only with an emulator (pay now, clock, faults). */
   'emulator_only',
   /** Another process holds the state folder. */

@@ -42,16 +42,39 @@ export type JournalBody =
       subjectId: string
       verdict: 'valid' | 'duplicate' | 'ignored'
       note?: string
-      /** Set when the event is a `credited` log of an invoice this run owns. */
+      /**
+       * Set when the event is a `credited` log of an invoice this installation owns: what the event
+       * claims, durable with the event itself. Acted on only once Stark's API confirms it.
+       */
       credit?: { invoiceId: string; amount: number; fee: number }
     }
   | { type: 'webhook.rejected'; reason: string; answer: number; bytes: number; preview: string }
+  /** The credit as Stark's API holds it (the invoice and its `credited` log), read before sending. */
   | {
       type: 'invoice.credited'
       invoiceId: string
       amount: number
       fee: number
       eventId: string | null
+    }
+  /**
+   * A credit whose values are not to be trusted: a push that disagrees with Stark's API, credited
+   * logs that disagree with each other, or values that make no sense (a negative fee). Held: nothing
+   * is sent until a new credited log appears or the user looks; otherwise the engine acts on Stark's
+   * values, not the push's.
+   */
+  | {
+      type: 'credit.suspicious'
+      invoiceId: string
+      eventId: string | null
+      reason: string
+      /** What the push (or listed event) said, if one did. */
+      claimed: { amount: number; fee: number } | null
+      /** The invoice as Stark's API holds it, or null when it shows no credit. */
+      atStark: { amount: number; fee: number } | null
+      held: boolean
+      /** The credited logs examined; a held credit is looked at again only when another appears. */
+      logIds: string[]
     }
   | { type: 'transfer.skipped'; invoiceId: string; reason: string }
   | {

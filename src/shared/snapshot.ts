@@ -38,7 +38,12 @@ export interface InvoiceState {
   taxId: string
   /** Last invoice log type seen (created, paid, credited, overdue, ...). */
   lastLog?: string
+  /** The credit as Stark's API confirmed it: what the transfer is computed from. */
   credit?: { amount: number; fee: number; eventId: string | null }
+  /** What a `credited` event claimed, until Stark's API confirms it. */
+  claim?: { amount: number; fee: number; eventId: string }
+  /** A credit held as suspicious: no transfer until a new credited log appears or the user looks. */
+  held?: { reason: string; logIds: string[] }
 }
 
 export interface TransferState {
