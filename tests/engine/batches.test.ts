@@ -55,7 +55,7 @@ describe('batch recovery', () => {
   it('When Stark creates a batch but the answer is lost, Then the retry finds it by tag and records it once, recovered, with no duplicate invoices', async () => {
     // Arrange
     const { e, calls } = await engineWith(answerLostOnce)
-    const runId = await e.sim.startRun()
+    const { runId } = await e.sim.startRun()
     const size = e.sim.snapshot().run!.sizes[0]!
     const start = e.sim.snapshot().run!.startedAt
 
@@ -77,7 +77,7 @@ describe('batch recovery', () => {
   it("When the process dies between the batch intent and Stark's answer, Then the restarted engine finds the batch by tag instead of issuing it again", async () => {
     // Arrange: the journal ends with the intent, as if the process died during the call
     const { e, calls } = await engineWith(answerLostOnce)
-    const runId = await e.sim.startRun()
+    const { runId } = await e.sim.startRun()
     const size = e.sim.snapshot().run!.sizes[0]!
     await e.sim.stop()
     const file = join(e.stateDir, 'journal.ndjson')
@@ -106,7 +106,7 @@ describe('batch recovery', () => {
       if (call === 1) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
       return stark.createInvoices(invoices)
     })
-    const runId = await e.sim.startRun()
+    const { runId } = await e.sim.startRun()
     const size = e.sim.snapshot().run!.sizes[0]!
 
     // Act
@@ -126,7 +126,7 @@ describe('batch recovery', () => {
     )
 
     // Act: past both batch times and the settle window, with ticks in between.
-    const runId = await e.sim.startRun({ batches: 2, settleMs: HOUR })
+    const { runId } = await e.sim.startRun({ batches: 2, settleMs: HOUR })
     for (let i = 0; i < 8; i++) await advanceBy(e, HOUR)
 
     // Assert
@@ -148,10 +148,13 @@ describe('one-click invoice', () => {
   it("When the user issues one invoice with a name and amount, Then Stark holds it with the run's tags, and once paid and credited it gets its transfer", async () => {
     // Arrange
     env = await startEngineEnv({ behaviour: { autoPayRatio: 0, creditDelaySeconds: [10, 10] } })
-    const runId = await env.sim.startRun()
+    const { runId } = await env.sim.startRun()
 
     // Act
-    const id = await env.sim.issueInvoice({ name: 'Maria Aparecida Teste', amount: 12_345 })
+    const { invoiceId: id } = await env.sim.issueInvoice({
+      name: 'Maria Aparecida Teste',
+      amount: 12_345
+    })
     const atStark = await env.sdk.invoice.get(id)
     await payNow(env, id)
     await advanceBy(env, 10_000)
@@ -179,7 +182,7 @@ describe('runs that end', () => {
     await env.sim.stopRun()
 
     // Act
-    const runId = await env.sim.startRun()
+    const { runId } = await env.sim.startRun()
     await env.sim.idle()
 
     // Assert
@@ -192,7 +195,7 @@ describe('runs that end', () => {
   it('When the run was stopped, Then "issue now" and "issue one invoice" are refused and nothing reaches Stark', async () => {
     // Arrange
     env = await startEngineEnv({ behaviour: { autoPayRatio: 0 } })
-    const runId = await env.sim.startRun()
+    const { runId } = await env.sim.startRun()
     await env.sim.stopRun()
 
     // Act
@@ -200,8 +203,8 @@ describe('runs that end', () => {
     const oneInvoice = env.sim.issueInvoice({ amount: 1_000 })
 
     // Assert
-    await expect(batchNow).rejects.toThrow(/is stopped/)
-    await expect(oneInvoice).rejects.toThrow(/is stopped/)
+    await expect(batchNow).rejects.toMatchObject({ code: 'run_ended', message: /is stopped/ })
+    await expect(oneInvoice).rejects.toMatchObject({ code: 'run_ended', message: /is stopped/ })
     const size = env.sim.snapshot().run!.sizes[0]
     expect(await invoicesAtStark(env.stark, runTag(runId))).toBe(size)
   })
@@ -214,7 +217,7 @@ describe('one-click invoice after a restart', () => {
       if (call === 2) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
       return stark.createInvoices(invoices)
     })
-    const runId = await e.sim.startRun()
+    const { runId } = await e.sim.startRun()
     await e.sim.issueInvoice({ name: 'Joana Teste', amount: 4_321 }).catch(() => undefined)
 
     // Act
@@ -231,10 +234,10 @@ describe('one-click invoices at once', () => {
   it('When two one-click invoices are asked for at the same moment, Then both are issued, each once', async () => {
     // Arrange
     env = await startEngineEnv({ behaviour: { autoPayRatio: 0 } })
-    const runId = await env.sim.startRun()
+    const { runId } = await env.sim.startRun()
 
     // Act
-    const [a, b] = await Promise.all([
+    const [{ invoiceId: a }, { invoiceId: b }] = await Promise.all([
       env.sim.issueInvoice({ name: 'Ana Lima', amount: 1_111 }),
       env.sim.issueInvoice({ name: 'Bruno Dias', amount: 2_222 })
     ])
@@ -249,9 +252,15 @@ describe('one-click invoices at once', () => {
 
   it('When the amount is not whole cents or the name is empty, Then nothing is issued and the error says what to give', async () => {
     env = await startEngineEnv({ behaviour: { autoPayRatio: 0 } })
-    const runId = await env.sim.startRun()
-    await expect(env.sim.issueInvoice({ amount: 10.5 })).rejects.toThrow(/whole cents/)
-    await expect(env.sim.issueInvoice({ name: '  ' })).rejects.toThrow(/name/)
+    const { runId } = await env.sim.startRun()
+    await expect(env.sim.issueInvoice({ amount: 10.5 })).rejects.toMatchObject({
+      code: 'invalid_args',
+      message: /whole cents/
+    })
+    await expect(env.sim.issueInvoice({ name: '  ' })).rejects.toMatchObject({
+      code: 'invalid_args',
+      message: /name/
+    })
     expect(ofType(env.entries, 'batch.issuing').filter((x) => x.batch.startsWith('m'))).toEqual([])
     expect(await invoicesAtStark(env.stark, runTag(runId))).toBe(env.sim.snapshot().run!.sizes[0])
   })

@@ -46,7 +46,7 @@ async function runWithFaults(
   const e = await startEngineEnv({ speed: 20_000, seed })
   env = e
   e.emulator.core.faults = faultsSchema.parse(faults)
-  const runId = await e.sim.startRun(plan)
+  const { runId } = await e.sim.startRun(plan)
   await withTimeout(e.completed, 90_000, `run ${runId} did not complete in 90 s`)
   // The checks below ask Stark through the API: they must not meet the faults themselves.
   e.emulator.core.faults = NO_FAULTS

@@ -32,7 +32,7 @@ async function creditedInvoice(
     ...options,
     behaviour: { autoPayRatio: 0, creditDelaySeconds: [10, 10], ...options.behaviour }
   })
-  const runId = await env.sim.startRun({
+  const { runId } = await env.sim.startRun({
     batches: 1,
     minInvoices: 1,
     maxInvoices: 1,
@@ -198,7 +198,7 @@ describe('outbox: the same credit seen many times', () => {
 
     // Assert
     expect([first.status, second.status]).toEqual([200, 200])
-    expect(replay).toBe('duplicate')
+    expect(replay).toEqual({ verdict: 'duplicate' })
     const received = ofType(e.entries, 'event.received').filter((x) => x.eventId === event.id)
     expect(received.filter((x) => x.verdict !== 'duplicate')).toHaveLength(1)
     expect(ofType(e.entries, 'invoice.credited')).toHaveLength(1)
@@ -250,6 +250,9 @@ describe('outbox: a transfer Stark fails', () => {
       externalId: `ssim-${invoiceId}-r1`
     })
     expect((await e.sim.verify()).problems).toEqual([])
-    await expect(e.sim.retryTransfer(invoiceId)).rejects.toThrow(/has not failed/)
+    await expect(e.sim.retryTransfer(invoiceId)).rejects.toMatchObject({
+      code: 'not_retryable',
+      message: /has not failed/
+    })
   })
 })

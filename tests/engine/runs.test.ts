@@ -24,10 +24,10 @@ describe('runs', () => {
   it("When an earlier run's invoice is paid after a new run began, Then its credit still gets one transfer, tagged with its own run", async () => {
     // Arrange: run A issues its first batch and stops; run B starts.
     env = await startEngineEnv({ behaviour: { autoPayRatio: 0, creditDelaySeconds: [10, 10] } })
-    const runA = await env.sim.startRun({ batches: 1 })
+    const { runId: runA } = await env.sim.startRun({ batches: 1 })
     const invoiceId = env.sim.snapshot().batches[0]!.invoiceIds[0]!
     await env.sim.stopRun()
-    const runB = await env.sim.startRun({ batches: 1 })
+    const { runId: runB } = await env.sim.startRun({ batches: 1 })
 
     // Act
     await payNow(env, invoiceId)
@@ -51,7 +51,7 @@ describe('runs', () => {
   it('When a second transfer for a credited invoice is still processing, Then the invariant check reports it', async () => {
     // Arrange: a small run completes with its one transfer per credit.
     env = await startEngineEnv({ behaviour: { autoPayRatio: 1 } })
-    const runId = await env.sim.startRun({
+    const { runId } = await env.sim.startRun({
       batches: 1,
       minInvoices: 1,
       maxInvoices: 1,

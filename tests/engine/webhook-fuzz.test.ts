@@ -71,10 +71,14 @@ describe('webhook fuzzing', () => {
     const [foreign] = await e.sdk.invoice.create([
       new e.sdk.Invoice({ amount: 70_000, name: 'Outra Empresa', taxId: '012.345.678-90' })
     ])
-    const runId = await e.sim.startRun({ batches: 2, intervalMs: 3 * HOUR, settleMs: 48 * HOUR })
+    const { runId } = await e.sim.startRun({
+      batches: 2,
+      intervalMs: 3 * HOUR,
+      settleMs: 48 * HOUR
+    })
     await e.emulator.clock.advance(4 * HOUR)
     // Issued last, so still unpaid during the fuzzing: a forged "credited" for it must not pay out.
-    const unpaidId = await e.sim.issueInvoice()
+    const { invoiceId: unpaidId } = await e.sim.issueInvoice()
 
     const invoiceEvents = genuineEvents(e, 'invoice')
     const runTag = `ssim-${runId}`

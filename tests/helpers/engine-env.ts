@@ -13,6 +13,7 @@ import {
   type SimulatorDeps
 } from '../../src/main/engine/simulator'
 import { sdkClient, type StarkClient } from '../../src/main/stark/client'
+import type { Clock } from '../../src/main/time/clock'
 import { startSdkEmulator, type SdkEmulator } from './sdk-emulator'
 
 export interface EngineEnv extends SdkEmulator {
@@ -31,6 +32,8 @@ export interface EngineEnvOptions extends EmulatorOptions {
   register?: boolean
   /** Wraps the engine's Stark client (not the test's `env.stark`), e.g. to lose an answer. */
   wrapStark?: (stark: StarkClient) => StarkClient
+  /** Wraps the engine's view of the shared clock (the emulator keeps the clock itself). */
+  wrapClock?: (clock: Clock) => Clock
 }
 
 export async function startEngineEnv(options: EngineEnvOptions = {}): Promise<EngineEnv> {
@@ -42,9 +45,10 @@ export async function startEngineEnv(options: EngineEnvOptions = {}): Promise<En
   const completed = new Promise<void>((resolve) => (markComplete = resolve))
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
+  const clock = options.wrapClock ? options.wrapClock(env.emulator.clock) : env.emulator.clock
   const create = async (): Promise<Simulator> => {
     const sim = await createSimulator({
-      clock: env.emulator.clock,
+      clock,
       stark: options.wrapStark ? options.wrapStark(stark) : stark,
       stateDir,
       logger: quiet,

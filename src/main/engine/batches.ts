@@ -15,8 +15,11 @@ import {
 import { batchTag, runTag } from './tags'
 import { PayerFactory, type Payer } from './payers'
 import type { BatchState } from './projection'
+import type { Scope } from './scope'
 
 export interface IssueRequest {
+  /** The run the batch belongs to: nothing is recorded for it once another run has begun. */
+  runId: string
   batch: string
   count: number
   dueAt: number
@@ -26,7 +29,8 @@ export interface IssueRequest {
 }
 
 /** The request that resumes a batch whose intent is journaled. */
-const requestFor = (batch: BatchState): IssueRequest => ({
+const requestFor = (runId: string, batch: BatchState): IssueRequest => ({
+  runId,
   batch: batch.key,
   count: batch.count,
   dueAt: batch.dueAt,
@@ -44,19 +48,30 @@ export class BatchIssuer {
     private readonly seed: number
   ) {}
 
-  /** Issues the batch unless it was already issued; resolves when it is recorded as issued. */
-  issue(request: IssueRequest): Promise<void> {
-    return this.queue.run(request.batch, () => this.step(request))
+  /**
+   * Issues the batch unless it was already issued; resolves once it is recorded as issued, or as
+   * failed. `scope` is the run's issuing scope: its retries die with it, and once it is closed (the
+   * run stopped) no new call is made for the run.
+   */
+  issue(request: IssueRequest, scope: Scope): Promise<void> {
+    return this.queue.run(request.batch, () => this.step(request, scope))
   }
 
   /**
-   * After a restart: finish every batch whose intent was written but whose result was not. A batch
-   * Stark refused is not sent again: the same request would be refused again.
+   * After a restart: finish every batch of the current run whose intent was written but whose result
+   * was not. A batch Stark refused is not sent again: the same request would be refused again. Of a
+   * stopped run, only what an earlier call may have created is looked up; nothing new is issued.
    */
-  resumeAll(): void {
+  resumeAll(scope: Scope): void {
+    const run = this.ctx.projection.run
+    if (!run) return
     for (const batch of this.ctx.projection.batches.values()) {
       if (!batch.issued && !batch.refused)
-        inBackground(this.ctx, `batch ${batch.key}`, this.issue(requestFor(batch)))
+        inBackground(
+          this.ctx,
+          `batch ${batch.key}`,
+          this.issue(requestFor(run.runId, batch), scope)
+        )
     }
   }
 
@@ -64,13 +79,20 @@ export class BatchIssuer {
     return this.queue.idle()
   }
 
-  private async step(request: IssueRequest): Promise<void> {
+  get busy(): boolean {
+    return this.queue.size > 0
+  }
+
+  private async step(request: IssueRequest, scope: Scope): Promise<void> {
     const { projection } = this.ctx
     const run = projection.run
-    if (!run) throw new Error('no run has been started')
+    // A request left from another run (a retry that outlived it) has nothing to do here.
+    if (!run || run.runId !== request.runId || this.ctx.stopped()) return
+    const ended = (): boolean => run.stopped || run.completed || !scope.alive
     let batch = projection.batches.get(request.batch)
-    if (batch?.issued) return
+    if (batch?.issued || batch?.refused) return
     if (!batch) {
+      if (ended()) return
       await record(this.ctx, {
         type: 'batch.issuing',
         batch: request.batch,
@@ -80,9 +102,11 @@ export class BatchIssuer {
         ...(request.payer ? { payer: request.payer } : {})
       })
       batch = projection.batches.get(request.batch) as BatchState
-    } else if (await this.recover(run.runId, batch)) {
+    } else if (await this.recover(run.runId, batch, scope)) {
       return
     }
+    // Stopped while the intent was written or looked up: the intent stays; a restart looks it up.
+    if (ended()) return
     const payers = this.payerFactory()
     const people = Array.from({ length: batch.count }, () => {
       const payer = payers.next(run.plan.minAmount, run.plan.maxAmount)
@@ -117,14 +141,21 @@ export class BatchIssuer {
         message: failure.message,
         retryAt
       })
-      if (retryAt !== null)
-        this.ctx.later(retryAt, () => this.issue({ ...request, late: batch.late }))
+      if (retryAt !== null) this.retryLater(retryAt, { ...request, late: batch.late }, scope)
       else this.ctx.logger.error(`Stark refused batch ${batch.key}: ${failure.message}`)
     }
   }
 
+  private retryLater(at: number, request: IssueRequest, scope: Scope): void {
+    scope.later(
+      at,
+      () => this.issue(request, scope),
+      (error) => this.ctx.logger.error(`batch ${request.batch}: ${String(error)}`)
+    )
+  }
+
   /** Looks for invoices an earlier attempt created; records them as the batch if found. */
-  private async recover(runId: string, batch: BatchState): Promise<boolean> {
+  private async recover(runId: string, batch: BatchState, scope: Scope): Promise<boolean> {
     let found: InvoiceRecord[]
     try {
       found = await this.ctx.stark.invoicesByTag(batchTag(runId, batch.key))
@@ -136,7 +167,7 @@ export class BatchIssuer {
         message: `lookup before reissue failed: ${classifyFailure(error).message}`,
         retryAt
       })
-      this.ctx.later(retryAt, () => this.issue(requestFor(batch)))
+      this.retryLater(retryAt, requestFor(runId, batch), scope)
       return true
     }
     if (found.length === 0) return false

@@ -1,35 +1,66 @@
 /**
- * Catch-up, on start and periodically. Stark stops retrying a webhook after about 2.5 hours, so a
- * laptop that slept (or a sandbox run with no public URL) would lose credits. Two sweeps:
- * undelivered events go through the same intake and are then marked delivered; and invoices of this
- * run that Stark shows as credited but we never saw credited are credited from their `credited` log.
+ * Catch-up, on start and periodically. Stark stops retrying a webhook after about 2.5 hours, and a
+ * delivery we answered 200 can still be lost (a short write), so the engine asks Stark itself, for
+ * every run of this installation that is not settled, not only the current one:
+ * - events Stark could not deliver go through the same intake and are then marked delivered;
+ * - transfers with no final status are re-read, so a lost `success` cannot hold a run open forever;
+ * - invoices with no credit yet are looked up among `credited` logs, each then checked like a push.
+ *
+ * Cost follows what changed, not the size of the run: only invoices and transfers that are not
+ * settled are asked about, and after a complete sweep only what Stark created since (by day, the
+ * API's granularity) is listed.
  */
-import { record, classifyFailure, type EngineContext } from './context'
-import { runTag } from './tags'
+import { classifyFailure, record, type EngineContext } from './context'
 import { describeEvent, type Intake, type IncomingEvent } from './intake'
+import { mergeStatus } from './projection'
+import type { InvoiceState } from './projection'
+import { isFinished } from './transfer-outcome'
+import type { CreditedLog } from '../stark/client'
 
 export interface CatchUpResult {
   events: number
+  /** Invoices found credited at Stark that we had not heard of: handed to the outbox to check. */
   credits: number
+  /** Transfer statuses read from Stark because their events never reached us. */
+  statuses: number
   /** Invoices of the run that Stark shows paid but not yet credited: money still on its way. */
   awaitingCredit: number
   /** False when the sweep stopped on an error. */
   complete: boolean
 }
 
+const DAY_MS = 86_400_000
+/** Above this many invoices to ask about, listing every credit since the last sweep is cheaper. */
+const BY_IDS_LIMIT = 100
+/** Invoice logs after which no credit can come. */
+const CLOSED = new Set(['canceled', 'expired'])
+
+const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
 export class CatchUp {
   private running: Promise<CatchUpResult> | undefined
+  /** Clock time at the start of the last complete sweep: later sweeps list only what came after. */
+  private watermark: number | undefined
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly intake: Intake
+    private readonly intake: Intake,
+    /** Stark shows this invoice credited: the outbox checks it and transfers. */
+    private readonly onCredit: (invoiceId: string) => void
   ) {}
 
-  /** Runs one sweep; a call while one is running shares it. */
-  run(): Promise<CatchUpResult> {
-    if (!this.running) {
-      this.running = this.sweep().finally(() => (this.running = undefined))
-    }
+  /**
+   * Runs one sweep; a call while one is running shares it. A final sweep (before completing a run)
+   * also counts money still on its way, so it never shares a sweep that does not.
+   */
+  run(options: { final?: boolean } = {}): Promise<CatchUpResult> {
+    const final = options.final === true
+    if (this.running && final)
+      return this.running.then(
+        () => this.run(options),
+        () => this.run(options)
+      )
+    if (!this.running) this.running = this.sweep(final).finally(() => (this.running = undefined))
     return this.running
   }
 
@@ -38,28 +69,25 @@ export class CatchUp {
     while (this.running) await this.running.catch(() => undefined)
   }
 
-  private async sweep(): Promise<CatchUpResult> {
-    const result: CatchUpResult = { events: 0, credits: 0, awaitingCredit: 0, complete: false }
+  get busy(): boolean {
+    return this.running !== undefined
+  }
+
+  private async sweep(final: boolean): Promise<CatchUpResult> {
+    const result: CatchUpResult = {
+      events: 0,
+      credits: 0,
+      statuses: 0,
+      awaitingCredit: 0,
+      complete: false
+    }
+    const started = this.ctx.clock.now()
     try {
-      const run = this.ctx.projection.run
-      // Only events since the day before the run began: older ones cannot concern it.
-      const since = run
-        ? new Date(run.startedAt - 86_400_000).toISOString().slice(0, 10)
-        : undefined
-      for (const raw of await this.ctx.stark.undeliveredEvents(since)) {
-        if (this.ctx.stopped()) return result
-        const event = raw as unknown as IncomingEvent
-        // Other apps may share the workspace: their events are theirs to mark delivered.
-        if (describeEvent(event, 'catch-up', this.ctx.projection.runTags).verdict === 'ignored')
-          continue
-        if (!this.ctx.projection.seenEvents.has(event.id)) {
-          await this.intake.accept(event, 'catch-up')
-          result.events++
-        }
-        await this.ctx.stark.markDelivered(event.id)
-      }
-      await this.reconcile(result)
-      result.complete = true
+      await this.events(result)
+      await this.transferStatuses(result)
+      await this.credits(result, final)
+      result.complete = !this.ctx.stopped()
+      if (result.complete) this.watermark = started
     } catch (error) {
       await record(this.ctx, {
         type: 'error',
@@ -77,20 +105,98 @@ export class CatchUp {
     return result
   }
 
-  private async reconcile(result: CatchUpResult): Promise<void> {
-    const run = this.ctx.projection.run
-    if (!run) return
-    for (const invoice of await this.ctx.stark.invoicesByTag(runTag(run.runId))) {
-      const known = this.ctx.projection.invoices.get(invoice.id)
-      if (invoice.status !== 'paid' || known?.credit) continue
-      const credited = known ? await this.ctx.stark.creditedInvoice(invoice.id) : undefined
-      // Unknown invoices are recorded by the batch recovery first; the next sweep credits them.
-      if (!credited) {
-        result.awaitingCredit++
-        continue
+  private async events(result: CatchUpResult): Promise<void> {
+    const { projection, stark } = this.ctx
+    for (const raw of await stark.undeliveredEvents(this.eventsSince())) {
+      if (this.ctx.stopped()) return
+      const event = raw as unknown as IncomingEvent
+      // Other apps may share the workspace: their events are theirs to mark delivered.
+      if (describeEvent(event, 'catch-up', projection.runTags).verdict === 'ignored') continue
+      if (!projection.seenEvents.has(event.id)) {
+        await this.intake.accept(event, 'catch-up')
+        result.events++
       }
-      await this.intake.credit(invoice.id, credited.amount, credited.fee, null)
+      await stark.markDelivered(event.id)
+    }
+  }
+
+  /**
+   * After a complete sweep, events since the day before it; before that, since the day before the
+   * oldest run that still has something unsettled (older events cannot concern it).
+   */
+  private eventsSince(): string | undefined {
+    if (this.watermark !== undefined) return day(this.watermark - DAY_MS)
+    const { projection } = this.ctx
+    const starts = new Set<number>()
+    for (const invoice of projection.invoices.values()) {
+      const start = projection.runStarts.get(invoice.runId)
+      if (start !== undefined && this.unsettled(invoice)) starts.add(start)
+    }
+    if (projection.run) starts.add(projection.run.startedAt)
+    return starts.size > 0 ? day(Math.min(...starts) - DAY_MS) : undefined
+  }
+
+  private unsettled(invoice: InvoiceState): boolean {
+    if (!invoice.credit) return !invoice.held && !CLOSED.has(invoice.lastLog ?? '')
+    const transfer = this.ctx.projection.transfers.get(invoice.id)
+    return !transfer || !isFinished(transfer)
+  }
+
+  private async transferStatuses(result: CatchUpResult): Promise<void> {
+    const { projection, stark } = this.ctx
+    const open = [...projection.transfers.values()].filter((t) => t.transferId && !isFinished(t))
+    if (open.length === 0) return
+    for (const found of await stark.transfersByIds(open.map((t) => t.transferId as string))) {
+      if (this.ctx.stopped()) return
+      const invoiceId = projection.transferIdToInvoice.get(found.id) ?? null
+      const known = invoiceId ? projection.transfers.get(invoiceId) : undefined
+      if (!known || mergeStatus(known.status, found.status) === known.status) continue
+      await record(this.ctx, {
+        type: 'transfer.status',
+        transferId: found.id,
+        invoiceId,
+        status: found.status
+      })
+      result.statuses++
+    }
+  }
+
+  private async credits(result: CatchUpResult, final: boolean): Promise<void> {
+    const { projection, stark } = this.ctx
+    // Claims are being checked by the outbox already; confirmed credits need nothing from here.
+    const candidates = [...projection.invoices.values()].filter(
+      (i) => !i.credit && !(i.claim && !i.held) && !CLOSED.has(i.lastLog ?? '')
+    )
+    if (candidates.length === 0) return
+    const ids = new Set(candidates.map((i) => i.id))
+    // A final look lists every credit of the candidates: it must not miss an old one.
+    const after = final || this.watermark === undefined ? undefined : day(this.watermark - DAY_MS)
+    const logs =
+      after !== undefined && ids.size > BY_IDS_LIMIT
+        ? (await stark.creditedLogs({ after })).filter((l) => ids.has(l.invoice.id))
+        : await stark.creditedLogs({ invoiceIds: [...ids], after })
+    const byInvoice = new Map<string, CreditedLog[]>()
+    for (const log of logs)
+      byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
+    for (const [invoiceId, found] of byInvoice) {
+      if (this.ctx.stopped()) return
+      const invoice = projection.invoices.get(invoiceId)
+      if (!invoice || invoice.credit) continue
+      // A held credit is looked at again only when Stark shows a credited log not seen before.
+      const held = invoice.held
+      if (held && found.every((l) => held.logIds.includes(l.id))) continue
+      this.onCredit(invoiceId)
       result.credits++
     }
+    if (!final) return
+    const runId = projection.run?.runId
+    const unlogged = candidates.filter((i) => i.runId === runId && !i.held && !byInvoice.has(i.id))
+    if (unlogged.length > 0)
+      result.awaitingCredit = (
+        await stark.invoicesByIds(
+          unlogged.map((i) => i.id),
+          'paid'
+        )
+      ).length
   }
 }

@@ -2,12 +2,14 @@
  * What every engine module shares: the injected dependencies plus the journal and its projection.
  * Appending goes through `record`; the projection follows the journal as its first listener.
  */
+import { AppError } from '../../shared/errors'
 import type { StarkClient } from '../stark/client'
 import type { Clock } from '../time/clock'
 import type { Journal } from './journal'
 import type { JournalBody, JournalEntry } from '../../shared/journal'
 import type { Destination } from '../../shared/plan'
 import type { Projection } from './projection'
+import type { Scope, Tasks } from './scope'
 
 export interface Logger {
   info(message: string): void
@@ -22,8 +24,13 @@ export interface EngineContext {
   projection: Projection
   destination: Destination
   logger: Logger
-  /** Schedules engine work on the clock; cancelled when the engine stops. */
-  later(at: number, fn: () => Promise<void>): void
+  /**
+   * The engine's lifetime: timers armed here (catch-up, transfer retries) die when it stops. Each
+   * run owns a child scope for its own timers (see scheduler.ts).
+   */
+  scope: Scope
+  /** Work nobody awaits, so that idle() and stop() can wait for it. */
+  tasks: Tasks
   stopped(): boolean
 }
 
@@ -66,14 +73,35 @@ export function classifyFailure(error: unknown): StarkFailure {
 }
 
 /**
+ * The error a command answers with when a Stark call it needed failed: a 400 means Stark refused it
+ * (nothing happened), anything else means Stark could not be asked. `doing` completes "while ...".
+ */
+export function starkAppError(error: unknown, doing: string): AppError {
+  const failure = classifyFailure(error)
+  return failure.outcome === 'rejected'
+    ? new AppError(
+        'stark_refused',
+        `Stark refused ${doing}: ${failure.message}. Check the values and try again.`,
+        { cause: error }
+      )
+    : new AppError(
+        'unavailable',
+        `Stark could not be reached while ${doing} (${failure.message}). Check the connection and try again.`,
+        { cause: error }
+      )
+}
+
+/**
  * Runs work nobody awaits. Its failure is reported rather than left as an unhandled rejection, which
  * would end the process; after stop() the journal is closed and such failures are expected.
  */
 export function inBackground(ctx: EngineContext, where: string, work: Promise<unknown>): void {
-  work.catch((error: unknown) => {
-    if (!ctx.stopped())
-      ctx.logger.error(`${where}: ${error instanceof Error ? error.message : String(error)}`)
-  })
+  ctx.tasks.add(
+    work.catch((error: unknown) => {
+      if (!ctx.stopped())
+        ctx.logger.error(`${where}: ${error instanceof Error ? error.message : String(error)}`)
+    })
+  )
 }
 
 /** Exponential backoff in clock time, capped. */
@@ -85,15 +113,23 @@ export function backoffMs(attempt: number, baseMs = 2_000, capMs = 600_000): num
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<void>>()
 
-  run(key: string, task: () => Promise<void>): Promise<void> {
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve()
     const next = previous.then(task, task)
-    const tail = next.catch(() => undefined)
+    const tail = next.then(
+      () => undefined,
+      () => undefined
+    )
     this.tails.set(key, tail)
     void tail.then(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key)
     })
     return next
+  }
+
+  /** Keys with work queued or running. */
+  get size(): number {
+    return this.tails.size
   }
 
   async idle(): Promise<void> {

@@ -1,9 +1,11 @@
 /**
  * One pipeline for every event, whether it came by webhook (signature verified), by catch-up polling,
  * by a user's replay, or by reconciliation: record it durably, de-duplicate by event id, and act only
- * on `credited` logs of invoices this run issued (other apps may share the workspace).
+ * on `credited` logs of invoices this installation issued (other apps may share the workspace). The
+ * event is a trigger: what it claims is checked against Stark's API before any money moves.
  */
 import { record, type EngineContext } from './context'
+import { claimDiffers } from './credit-check'
 import type { EventSource, JournalBody } from '../../shared/journal'
 
 /** The parts of an event the engine reads; the rest of Stark's payload is not trusted or needed. */
@@ -80,12 +82,14 @@ export function describeEvent(
 export class Intake {
   constructor(
     private readonly ctx: EngineContext,
+    /** Stark may have credited this invoice: the outbox checks with Stark's API and transfers. */
     private readonly onCredit: (invoiceId: string) => void
   ) {}
 
   /**
-   * Records the event durably and returns what it was; the caller may answer the webhook then.
-   * Acting on it (the transfer) happens afterwards, through `onCredit`.
+   * Records the event durably and returns what it was; the caller may answer the webhook then. A
+   * `credited` event's claim is part of its one entry, so no crash can keep the event without it.
+   * Acting on it (reading Stark's API, then the transfer) happens afterwards, through `onCredit`.
    */
   async accept(event: IncomingEvent, source: EventSource): Promise<IntakeResult> {
     const { projection } = this.ctx
@@ -109,29 +113,36 @@ export class Intake {
     }
     await record(this.ctx, body)
     if (body.verdict === 'ignored') return 'ignored'
-    if (body.credit)
-      await this.credit(body.credit.invoiceId, body.credit.amount, body.credit.fee, event.id)
+    if (body.credit) await this.claimed(body.credit, event.id)
     return 'recorded'
   }
 
-  /** Records a credit once per invoice and hands it to the outbox. */
-  async credit(
-    invoiceId: string,
-    amount: number,
-    fee: number,
-    eventId: string | null
+  private async claimed(
+    claim: NonNullable<EventReceived['credit']>,
+    eventId: string
   ): Promise<void> {
-    const invoice = this.ctx.projection.invoices.get(invoiceId)
+    const invoice = this.ctx.projection.invoices.get(claim.invoiceId)
     if (!invoice) {
       await record(this.ctx, {
         type: 'error',
         where: 'intake',
-        message: `credited invoice ${invoiceId} carries this run's tag but was never recorded as issued; it will be reconciled`
+        message: `credited invoice ${claim.invoiceId} carries this installation's tag but was never recorded as issued; it will be reconciled`
       })
       return
     }
-    if (!invoice.credit)
-      await record(this.ctx, { type: 'invoice.credited', invoiceId, amount, fee, eventId })
-    this.onCredit(invoiceId)
+    const differs = invoice.credit ? claimDiffers(claim, invoice.credit) : undefined
+    if (invoice.credit && differs) {
+      await record(this.ctx, {
+        type: 'credit.suspicious',
+        invoiceId: invoice.id,
+        eventId,
+        reason: `${differs}; the credit was already confirmed, so this event changes nothing`,
+        claimed: { amount: claim.amount, fee: claim.fee },
+        atStark: { amount: invoice.credit.amount, fee: invoice.credit.fee },
+        held: false,
+        logIds: []
+      })
+    }
+    this.onCredit(invoice.id)
   }
 }

@@ -3,7 +3,9 @@
  * invoice of the run has exactly one successful transfer of amount − fee, and the run issued exactly
  * the planned batches of the planned sizes.
  */
-import type { StarkClient, TransferRecord } from '../stark/client'
+import type { CreditedLog, StarkClient, TransferRecord } from '../stark/client'
+import { judgeCredit } from './credit-check'
+import { isLiveAtStark } from './transfer-outcome'
 import { batchTag, invoiceTag, runTag } from './tags'
 import type { Projection } from './projection'
 import { plannedKey } from './scheduler'
@@ -29,10 +31,13 @@ export async function checkInvariants(
 
   const invoices = await stark.invoicesByTag(runTag(run.runId))
   const transfers = await stark.transfersByTag(runTag(run.runId))
-  const planned = run.stopped
-    ? [...projection.batches.keys()].filter((k) => k.startsWith('b')).length
-    : run.plan.batches
-  for (let k = 0; k < planned; k++) {
+  // A stopped run owes the batches it went through with; an intent cut off by the stop (never
+  // sent, and not found at Stark) owes nothing.
+  const planned = Array.from({ length: run.plan.batches }, (_, k) => k).filter((k) => {
+    const batch = projection.batches.get(plannedKey(k))
+    return !run.stopped || Boolean(batch && (batch.issued || batch.refused))
+  })
+  for (const k of planned) {
     const tag = batchTag(run.runId, plannedKey(k))
     const count = invoices.filter((i) => i.tags.includes(tag)).length
     if (count !== run.sizes[k])
@@ -49,21 +54,31 @@ export async function checkInvariants(
     list.push(transfer)
     byInvoice.set(tag, list)
   }
+  const paid = invoices.filter((i) => i.status === 'paid').map((i) => i.id)
+  const logsOf = new Map<string, CreditedLog[]>()
+  for (const log of await stark.creditedLogs({ invoiceIds: paid }))
+    logsOf.set(log.invoice.id, [...(logsOf.get(log.invoice.id) ?? []), log])
   let credited = 0
   for (const invoice of invoices) {
     if (invoice.status !== 'paid') continue
-    const credit = await stark.creditedInvoice(invoice.id)
+    // The same rule the outbox applied before sending (credit-check.ts).
+    const verdict = judgeCredit(invoice, logsOf.get(invoice.id) ?? [])
     const sent = byInvoice.get(invoiceTag(invoice.id)) ?? []
     byInvoice.delete(invoiceTag(invoice.id))
-    if (!credit) {
+    if (verdict.kind !== 'credited') {
+      if (verdict.kind === 'refused')
+        problems.push(
+          `invoice ${invoice.id}: Stark's credit cannot be paid out as it stands (${verdict.reason}); check it in Stark's console`
+        )
       if (sent.length > 0)
         problems.push(
-          `invoice ${invoice.id} is paid but not credited, yet has ${sent.length} transfer(s)`
+          `invoice ${invoice.id} has no credit that can be paid out, yet has ${sent.length} transfer(s)`
         )
       continue
     }
     credited++
-    const net = credit.amount - credit.fee
+    const { amount, fee } = verdict.credit
+    const net = amount - fee
     const successes = sent.filter((t) => t.status === 'success')
     if (net <= 0) {
       if (sent.length > 0)
@@ -72,7 +87,7 @@ export async function checkInvariants(
     }
     if (successes.length !== 1) {
       problems.push(
-        `invoice ${invoice.id} (credited ${credit.amount} − fee ${credit.fee}) has ${successes.length} successful transfers; expected exactly 1`
+        `invoice ${invoice.id} (credited ${amount} − fee ${fee}) has ${successes.length} successful transfers; expected exactly 1`
       )
     } else if (successes[0]?.amount !== net) {
       problems.push(
@@ -80,7 +95,7 @@ export async function checkInvariants(
       )
     }
     // A second transfer still on its way would become a second payment: as wrong as one that landed.
-    const live = sent.filter((t) => t.status !== 'failed' && t.status !== 'canceled')
+    const live = sent.filter((t) => isLiveAtStark(t.status))
     if (live.length > 1) {
       problems.push(
         `invoice ${invoice.id} has ${live.length} transfers that are not failed or canceled; expected 1`

@@ -1,69 +1,103 @@
 /**
- * Exactly-once transfers. The intent is journaled before the API call; a call whose outcome is unknown
- * (timeout, 500, crash) is resolved by looking the transfer up before any retry, and the externalId,
- * derived from the invoice id, makes Stark itself refuse a second transfer for the same credit.
+ * Exactly-once transfers. Before a transfer's intent is written, the credit is read from Stark's API
+ * (the invoice and its `credited` logs): a push is a trigger, never the source of the amount. The
+ * intent is journaled before the API call; a call whose outcome is unknown (timeout, 500, crash) is
+ * resolved by looking the transfer up before any retry, and the externalId, derived from the invoice
+ * id, makes Stark itself refuse a second transfer for the same credit.
  */
+import { AppError } from '../../shared/errors'
+import type { InvoiceState, TransferState } from './projection'
 import {
   backoffMs,
   classifyFailure,
   inBackground,
   KeyedQueue,
   record,
+  starkAppError,
   type EngineContext
 } from './context'
+import { claimDiffers, judgeCredit, type Money } from './credit-check'
 import { externalIdFor, invoiceTag, runTag } from './tags'
-import type { TransferState } from './projection'
+import { isLiveAtStark, isRetryable, needsSending, transferOutcome } from './transfer-outcome'
 
 const DUPLICATE_CODES = new Set(['invalidExternalId', 'repeatedTransfer'])
 
 export class Outbox {
   private readonly queue = new KeyedQueue()
   private readonly armed = new Set<string>()
+  /** Failed reads of a credit from Stark, per invoice, for the backoff. */
+  private readonly readFailures = new Map<string, number>()
 
   constructor(private readonly ctx: EngineContext) {}
 
-  /** Makes sure the credited invoice has its one transfer; safe to call any number of times. */
+  /**
+   * Stark may have credited this invoice: makes sure that, if so, it has its one transfer. Safe to
+   * call any number of times.
+   */
   ensure(invoiceId: string): Promise<void> {
     return this.queue.run(invoiceId, () => this.step(invoiceId))
   }
 
-  /** A user's retry of a transfer Stark failed or refused: a new attempt with a new externalId. */
-  async retry(invoiceId: string): Promise<void> {
-    await this.queue.run(invoiceId, async () => {
+  /** A user's retry of a transfer that finished without moving the money: a new attempt. */
+  retry(invoiceId: string): Promise<{ attempt: number }> {
+    return this.queue.run(invoiceId, async () => {
+      const invoice = this.ctx.projection.invoices.get(invoiceId)
       const current = this.ctx.projection.transfers.get(invoiceId)
-      if (!current || current.skipped)
-        throw new Error(
-          `Invoice ${invoiceId} has no transfer to retry: it was not credited, or nets nothing.`
+      if (!invoice || !current)
+        throw new AppError(
+          'not_found',
+          `Invoice ${invoiceId} has no transfer to retry: it is not one of this installation's invoices, or it was not credited (or its credit is held as suspicious). Check the invoice in the list.`
         )
-      const failed = current.status === 'failed' || current.lastError?.outcome === 'rejected'
-      if (!failed)
-        throw new Error(
-          `The transfer for invoice ${invoiceId} has not failed (${current.status ?? 'sending'}); wait for its outcome.`
+      if (current.skipped)
+        throw new AppError(
+          'not_retryable',
+          `Invoice ${invoiceId} has no transfer to retry: ${current.skipped}.`
         )
-      // Whatever an earlier call may have left at Stark must have failed too, or this would pay twice.
-      const atStark = await this.ctx.stark.transfersByTag(invoiceTag(invoiceId))
-      const live = atStark.find((t) => t.status !== 'failed' && t.status !== 'canceled')
+      if (!isRetryable(current))
+        throw new AppError(
+          'not_retryable',
+          `The transfer for invoice ${invoiceId} has not failed (${transferOutcome(current)}); wait for its outcome.`
+        )
+      // Whatever an earlier call may have left at Stark must be dead too, or this would pay twice.
+      let atStark
+      try {
+        atStark = await this.ctx.stark.transfersByTag(invoiceTag(invoiceId))
+      } catch (error) {
+        throw starkAppError(error, `checking Stark's transfers for invoice ${invoiceId}`)
+      }
+      const live = atStark.find((t) => isLiveAtStark(t.status))
       if (live) {
-        throw new Error(
-          `Stark already holds transfer ${live.id} (${live.status}) for invoice ${invoiceId}; not sending another.`
+        throw new AppError(
+          'not_retryable',
+          `Stark already holds transfer ${live.id} (${live.status}) for invoice ${invoiceId}; not sending another. Wait for its outcome.`
         )
       }
-      await record(this.ctx, { type: 'transfer.retry', invoiceId, attempt: current.attempt + 1 })
-      await this.send(await this.intend(invoiceId, current.attempt + 1))
+      const credit = await this.confirm(invoice)
+      if (!credit)
+        throw new AppError(
+          'not_retryable',
+          `Invoice ${invoiceId}'s credit could not be confirmed at Stark (see the journal); nothing was sent.`
+        )
+      const attempt = current.attempt + 1
+      await record(this.ctx, { type: 'transfer.retry', invoiceId, attempt })
+      await this.send(await this.intend(invoiceId, attempt, credit))
+      return { attempt }
     })
   }
 
   /**
-   * After a restart: resume every intent that has no final answer yet, and every credit that has no
-   * intent (a crash between the durable `invoice.credited` and the intent: its event is already
-   * recorded, so no redelivery or catch-up would hand it to the outbox again).
+   * After a restart: resume every intent that has no answer yet, and every credit (confirmed, or
+   * claimed by a recorded event) that has no intent: its event is already recorded, so no redelivery
+   * or catch-up would hand it to the outbox again.
    */
   resumeAll(): void {
     const { invoices, transfers } = this.ctx.projection
     for (const invoice of invoices.values()) {
       const transfer = transfers.get(invoice.id)
-      if (invoice.credit && (!transfer || this.pending(transfer)))
-        inBackground(this.ctx, `transfer for ${invoice.id}`, this.ensure(invoice.id))
+      const owed = transfer
+        ? needsSending(transfer)
+        : Boolean(invoice.credit || (invoice.claim && !invoice.held))
+      if (owed) inBackground(this.ctx, `transfer for ${invoice.id}`, this.ensure(invoice.id))
     }
   }
 
@@ -71,45 +105,110 @@ export class Outbox {
     return this.queue.idle()
   }
 
-  pending(transfer: TransferState): boolean {
-    return !transfer.skipped && !transfer.transferId && transfer.lastError?.outcome !== 'rejected'
+  get busy(): boolean {
+    return this.queue.size > 0
   }
 
   private async step(invoiceId: string): Promise<void> {
-    const { projection } = this.ctx
-    const invoice = projection.invoices.get(invoiceId)
-    if (!invoice?.credit) return
-    let transfer = projection.transfers.get(invoiceId)
+    const invoice = this.ctx.projection.invoices.get(invoiceId)
+    if (!invoice || this.ctx.stopped()) return
+    let transfer = this.ctx.projection.transfers.get(invoiceId)
     let fresh = false
     if (!transfer) {
-      const net = invoice.credit.amount - invoice.credit.fee
+      const credit = await this.confirm(invoice)
+      if (!credit) return
+      const net = credit.amount - credit.fee
       if (net <= 0) {
         await record(this.ctx, {
           type: 'transfer.skipped',
           invoiceId,
-          reason: `amount ${invoice.credit.amount} minus fee ${invoice.credit.fee} is ${net} cents: nothing to send`
+          reason: `amount ${credit.amount} minus fee ${credit.fee} is ${net} cents: nothing to send`
         })
         return
       }
-      transfer = await this.intend(invoiceId, 0)
+      transfer = await this.intend(invoiceId, 0, credit)
       fresh = true
     }
-    if (!this.pending(transfer)) return
+    if (!needsSending(transfer)) return
     // An intent this process did not just write may have reached Stark (crash or lost answer):
     // look it up before sending again.
     if (!fresh && (await this.lookup(transfer))) return
     await this.send(transfer)
   }
 
-  private async intend(invoiceId: string, attempt: number): Promise<TransferState> {
-    const invoice = this.ctx.projection.invoices.get(invoiceId)
-    if (!invoice?.credit) throw new Error(`invoice ${invoiceId} was not credited`)
-    const amount = invoice.credit.amount - invoice.credit.fee
+  /**
+   * Reads the credit from Stark's API and records what it found: the confirmed credit, a suspicious
+   * push or log, or a credit held because Stark's own values make no sense. Returns the values to
+   * act on, or undefined (not credited, held, or Stark unreachable: retried with a backoff).
+   */
+  private async confirm(invoice: InvoiceState): Promise<Money | undefined> {
+    let verdict
+    try {
+      const [atStark, logs] = await Promise.all([
+        this.ctx.stark.getInvoice(invoice.id),
+        this.ctx.stark.creditedLogs({ invoiceIds: [invoice.id] })
+      ])
+      verdict = judgeCredit(atStark, logs)
+    } catch (error) {
+      const failures = this.readFailures.get(invoice.id) ?? 0
+      this.readFailures.set(invoice.id, failures + 1)
+      const retryAt = this.ctx.clock.now() + backoffMs(failures)
+      await record(this.ctx, {
+        type: 'error',
+        where: 'outbox',
+        message: `could not read invoice ${invoice.id}'s credit from Stark before sending its transfer (${classifyFailure(error).message}); trying again`
+      })
+      this.arm(invoice.id, retryAt)
+      return undefined
+    }
+    this.readFailures.delete(invoice.id)
+    const claim = invoice.claim
+    const suspicious = (reason: string, held: boolean, atStark: Money | null): Promise<unknown> =>
+      record(this.ctx, {
+        type: 'credit.suspicious',
+        invoiceId: invoice.id,
+        eventId: claim?.eventId ?? null,
+        reason,
+        claimed: claim ? { amount: claim.amount, fee: claim.fee } : null,
+        atStark,
+        held,
+        logIds: verdict.logIds
+      })
+    const sameAsHeld =
+      invoice.held !== undefined && invoice.held.logIds.join() === verdict.logIds.join()
+    if (verdict.kind === 'not-credited') {
+      // A claim Stark does not back: nothing is sent. A later credited log is looked at again.
+      if (claim && !invoice.credit && !sameAsHeld)
+        await suspicious('an event said credited, but Stark shows no credited log', true, null)
+      return undefined
+    }
+    if (verdict.kind === 'refused') {
+      if (!sameAsHeld) await suspicious(verdict.reason, true, verdict.atStark)
+      return undefined
+    }
+    const { credit } = verdict
+    const notes = [claimDiffers(claim, credit), ...verdict.disagreements].filter(
+      (n): n is string => n !== undefined
+    )
+    if (notes.length > 0 && !invoice.credit) await suspicious(notes.join('; '), false, credit)
+    if (invoice.credit?.amount !== credit.amount || invoice.credit.fee !== credit.fee) {
+      await record(this.ctx, {
+        type: 'invoice.credited',
+        invoiceId: invoice.id,
+        amount: credit.amount,
+        fee: credit.fee,
+        eventId: claim?.eventId ?? invoice.credit?.eventId ?? null
+      })
+    }
+    return credit
+  }
+
+  private async intend(invoiceId: string, attempt: number, credit: Money): Promise<TransferState> {
     await record(this.ctx, {
       type: 'transfer.intent',
       invoiceId,
       externalId: externalIdFor(invoiceId, attempt),
-      amount,
+      amount: credit.amount - credit.fee,
       attempt
     })
     return this.ctx.projection.transfers.get(invoiceId) as TransferState
@@ -198,12 +297,17 @@ export class Outbox {
       )
   }
 
+  /** Transfers outlive runs (an earlier run's credit is still paid), so retries are the engine's. */
   private arm(invoiceId: string, at: number): void {
     if (this.armed.has(invoiceId)) return
-    this.armed.add(invoiceId)
-    this.ctx.later(at, async () => {
-      this.armed.delete(invoiceId)
-      await this.ensure(invoiceId)
-    })
+    const armed = this.ctx.scope.later(
+      at,
+      async () => {
+        this.armed.delete(invoiceId)
+        await this.ensure(invoiceId)
+      },
+      (error) => this.ctx.logger.error(`transfer for ${invoiceId}: ${String(error)}`)
+    )
+    if (armed !== undefined) this.armed.add(invoiceId)
   }
 }

@@ -3,12 +3,7 @@
  * restart: after a crash, replaying the journal rebuilds exactly this.
  */
 import type { JournalEntry } from '../../shared/journal'
-import type {
-  BatchState,
-  InvoiceState,
-  RunState,
-  TransferState
-} from '../../shared/snapshot'
+import type { BatchState, InvoiceState, RunState, TransferState } from '../../shared/snapshot'
 import { runTag } from './tags'
 
 export type { BatchState, InvoiceState, RunState, TransferState }
@@ -22,6 +17,8 @@ export class Projection {
   readonly seenEvents = new Set<string>()
   /** Tags of every run this installation started (`ssim-<runId>`). */
   readonly runTags = new Set<string>()
+  /** When each run of this installation started, by run id. */
+  readonly runStarts = new Map<string, number>()
   /** Statuses from transfer events that arrived before we knew the transfer id. */
   readonly orphanStatuses = new Map<string, string>()
   lastSeq = 0
@@ -39,6 +36,7 @@ export class Projection {
         // Batch keys (b0, m1, ...) are per run; invoices and transfers stay, keyed by their ids.
         this.batches.clear()
         this.runTags.add(runTag(entry.runId))
+        this.runStarts.set(entry.runId, entry.startedAt)
         this.run = {
           runId: entry.runId,
           plan: entry.plan,
@@ -108,13 +106,29 @@ export class Projection {
         if (entry.verdict !== 'duplicate') this.seenEvents.add(entry.eventId)
         if (entry.subscription === 'invoice') {
           const invoice = this.invoices.get(entry.subjectId)
-          if (invoice && entry.verdict === 'valid') invoice.lastLog = entry.logType
+          if (invoice && entry.verdict === 'valid') {
+            invoice.lastLog = entry.logType
+            // The claim is durable with the event: a crash before Stark confirms it loses nothing.
+            if (entry.credit && !invoice.credit)
+              invoice.claim = {
+                amount: entry.credit.amount,
+                fee: entry.credit.fee,
+                eventId: entry.eventId
+              }
+          }
         }
         break
       case 'invoice.credited': {
         const invoice = this.invoices.get(entry.invoiceId)
-        if (invoice)
+        if (invoice) {
           invoice.credit = { amount: entry.amount, fee: entry.fee, eventId: entry.eventId }
+          delete invoice.held
+        }
+        break
+      }
+      case 'credit.suspicious': {
+        const invoice = this.invoices.get(entry.invoiceId)
+        if (invoice && entry.held) invoice.held = { reason: entry.reason, logIds: entry.logIds }
         break
       }
       case 'transfer.skipped':

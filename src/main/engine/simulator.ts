@@ -2,33 +2,39 @@
  * The simulator facade: one object, created with its dependencies injected, that the desktop app
  * exposes over IPC and the headless CLI drives from a terminal. It owns the journal, the webhook
  * server, the run scheduler, the outbox and catch-up, and nothing in it knows whether Stark is the
- * emulator or the real sandbox.
+ * emulator or the real sandbox. Every command is safe to press at any moment and twice: at the wrong
+ * time it is refused with an AppError whose code the front ends branch on, and otherwise it answers
+ * with what actually happened.
  */
-import { randomBytes, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
 import type { StarkClient } from '../stark/client'
-import type { Clock, TimerId } from '../time/clock'
+import type { Clock } from '../time/clock'
 import { createRng } from '../time/rng'
 import { BatchIssuer } from './batches'
 import { CatchUp, type CatchUpResult } from './catch-up'
-import { inBackground, record, type EngineContext, type Logger } from './context'
+import {
+  classifyFailure,
+  inBackground,
+  starkAppError,
+  type EngineContext,
+  type Logger
+} from './context'
 import { loadInstallation } from './installation'
 import { ensureWebhook } from './webhook-registration'
-import { Intake, type IncomingEvent } from './intake'
+import { Intake, type IncomingEvent, type IntakeResult } from './intake'
 import { checkInvariants, type InvariantReport } from './invariants'
 import { Journal } from './journal'
 import type { JournalEntry } from '../../shared/journal'
+import { Lifecycle, type EnginePhase } from './lifecycle'
+import { createRunCommands, type RunCommands } from './run-commands'
 import { Outbox } from './outbox'
-import {
-  DEFAULT_DESTINATION,
-  oneInvoiceSchema,
-  planSchema,
-  type Destination,
-  type PlanInput
-} from '../../shared/plan'
+import { DEFAULT_DESTINATION, type Destination } from '../../shared/plan'
 import { Projection } from './projection'
 import { RunScheduler } from './scheduler'
+import { Scope, Tasks } from './scope'
 import { createSignatureVerifier } from './signature'
 import { snapshotOf, type SimulatorSnapshot } from './snapshot'
 import { createWebhookServer } from './webhook-server'
@@ -44,19 +50,21 @@ export interface SimulatorDeps {
   /** Clock time between catch-up sweeps. */
   catchUpIntervalMs?: number
   seed?: number
+  /** Real time stop() waits for work in flight (a Stark call) before closing the journal anyway. */
+  stopWaitMs?: number
 }
 
-export interface Simulator {
+/** The run's buttons (run-commands.ts) and everything else the front ends drive. */
+export interface Simulator extends RunCommands {
+  /** idle, starting, running, stopping or stopped. */
+  readonly phase: EnginePhase
+  /** Starts the webhook server, resumes what a crash or stop cut off, and begins catch-up. */
   start(): Promise<{ webhookUrl: string }>
+  /** Stops everything within a bound and leaves nothing armed; a stopped engine does not restart. */
   stop(): Promise<void>
-  startRun(plan?: PlanInput): Promise<string>
-  pause(): Promise<void>
-  resume(): Promise<void>
-  issueBatchNow(): Promise<string | undefined>
-  issueInvoice(options?: { name?: string; amount?: number }): Promise<string>
-  stopRun(reason?: string): Promise<void>
-  replayEvent(eventId: string): Promise<string>
-  retryTransfer(invoiceId: string): Promise<void>
+  replayEvent(eventId: string): Promise<{ verdict: IntakeResult }>
+  /** A new attempt for a transfer that finished without moving the money. */
+  retryTransfer(invoiceId: string): Promise<{ attempt: number }>
   catchUp(): Promise<CatchUpResult>
   snapshot(): SimulatorSnapshot
   subscribe(listener: (entry: JournalEntry) => void): () => void
@@ -67,7 +75,7 @@ export interface Simulator {
   registerWebhook(url?: string): Promise<{ id: string; created: boolean; removed: number }>
   /** Checks the run's invariants against Stark's own records. */
   verify(): Promise<InvariantReport>
-  /** Resolves when every queued issue and transfer has had its answer (tests and the CLI). */
+  /** Resolves when no work is in flight: issuing, transfers, catch-up, completion checks. */
   idle(): Promise<void>
   readonly webhookUrl: string | undefined
 }
@@ -80,8 +88,8 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   for (const entry of journal.entries) projection.apply(entry)
   journal.subscribe((entry) => projection.apply(entry))
 
-  const timers = new Set<TimerId>()
-  let stopped = false
+  const tasks = new Tasks()
+  const scope = new Scope(deps.clock, tasks)
   const ctx: EngineContext = {
     clock: deps.clock,
     stark: deps.stark,
@@ -89,29 +97,25 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     projection,
     destination: deps.destination ?? DEFAULT_DESTINATION,
     logger: deps.logger,
-    stopped: () => stopped,
-    later(at, fn) {
-      const id = deps.clock.at(at, async () => {
-        timers.delete(id)
-        if (!stopped) await fn()
-      })
-      timers.add(id)
-    }
+    scope,
+    tasks,
+    stopped: () => !scope.alive
   }
+  const life = new Lifecycle<{ webhookUrl: string }>()
   const outbox = new Outbox(ctx)
-  const intake = new Intake(ctx, (invoiceId) => {
+  const seed = deps.seed ?? randomInt(2 ** 31)
+  const rng = createRng(seed + projection.lastSeq)
+  const issuer = new BatchIssuer(ctx, seed)
+  // The final look at Stark before completing a run is a catch-up sweep (defined just below).
+  const scheduler = new RunScheduler(ctx, issuer, () => catchUp.run({ final: true }))
+  const credit = (invoiceId: string): void =>
     inBackground(
       ctx,
       `transfer for ${invoiceId}`,
       outbox.ensure(invoiceId).then(() => scheduler.checkCompletion())
     )
-  })
-  const seed = deps.seed ?? randomInt(2 ** 31)
-  const rng = createRng(seed + projection.lastSeq)
-  const issuer = new BatchIssuer(ctx, seed)
-  const scheduler = new RunScheduler(ctx, issuer)
-  const catchUp = new CatchUp(ctx, intake)
-  scheduler.finalSweep = () => catchUp.run()
+  const intake = new Intake(ctx, credit)
+  const catchUp = new CatchUp(ctx, intake, credit)
   const verifier = createSignatureVerifier({
     fetchPublicKey: () => deps.stark.fetchPublicKey(),
     clock: deps.clock
@@ -145,7 +149,8 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     'transfer.status',
     'transfer.sent',
     'transfer.skipped',
-    'transfer.error'
+    'transfer.error',
+    'credit.suspicious'
   ])
   journal.subscribe((entry) => {
     if (settles.has(entry.type))
@@ -156,144 +161,107 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   const tick = async (): Promise<void> => {
     // A sweep cut short by stop() cannot record its failure (the journal is closed): not a crash.
     await catchUp.run().catch((error: unknown) => deps.logger.warn(`catch-up: ${String(error)}`))
-    ctx.later(deps.clock.now() + catchUpEvery, tick)
+    // Armed in the engine's scope: after stop() nothing is armed, even by a sweep ending late.
+    scope.later(deps.clock.now() + catchUpEvery, tick, (error) =>
+      deps.logger.warn(`catch-up: ${String(error)}`)
+    )
   }
 
-  let manualInvoices = [...projection.batches.keys()].filter((k) => k.startsWith('m')).length
   let webhookUrl: string | undefined
-  const requireRun = (): NonNullable<Projection['run']> => {
-    if (!projection.run) throw new Error('No run has been started. Start a run first.')
-    return projection.run
-  }
-  /** A stopped or completed run issues nothing more. */
-  const requireActiveRun = (): void => {
-    const run = requireRun()
-    if (run.stopped || run.completed)
-      throw new Error(
-        `Run ${run.runId} is ${run.stopped ? 'stopped' : 'complete'}: it issues nothing more. Start a new run.`
-      )
+  const runCommands = createRunCommands({ ctx, life, scheduler, issuer, rng })
+
+  const idle = async (): Promise<void> => {
+    for (;;) {
+      // Work started by a listener or a timer in this turn shows up after it.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+      const busy =
+        tasks.size > 0 ||
+        issuer.busy ||
+        outbox.busy ||
+        catchUp.busy ||
+        scheduler.busy ||
+        runCommands.busy
+      if (!busy) return
+      await Promise.all([
+        tasks.idle(),
+        issuer.idle(),
+        outbox.idle(),
+        catchUp.idle(),
+        scheduler.idle(),
+        runCommands.idle()
+      ])
+    }
   }
 
   return {
     get webhookUrl() {
       return webhookUrl
     },
-    async start() {
-      webhookUrl = (await server.start()).url
-      // Work whose answer a crash or stop cut off: once, here; each keeps its own retry timer after.
-      issuer.resumeAll()
-      outbox.resumeAll()
-      await scheduler.resume()
-      inBackground(ctx, 'catch-up', tick())
-      return { webhookUrl }
+    get phase() {
+      return life.phase
     },
-    async stop() {
-      stopped = true
-      scheduler.disarm()
-      for (const id of timers) deps.clock.cancel(id)
-      timers.clear()
-      await server.stop()
-      let deadline: ReturnType<typeof setTimeout> | undefined
-      await Promise.race([
-        // A sweep in flight may still hand credits to the outbox: let it finish first.
-        catchUp.idle().then(() => Promise.all([issuer.idle(), outbox.idle()])),
-        new Promise((r) => (deadline = setTimeout(r, 5_000)))
-      ])
-      clearTimeout(deadline)
-      await journal.close()
-    },
-    async startRun(planInput = {}) {
-      const current = projection.run
-      if (current && !current.completed && !current.stopped) {
-        throw new Error(`Run ${current.runId} is still going. Stop it before starting another.`)
-      }
-      const parsed = planSchema.safeParse(planInput)
-      if (!parsed.success) {
-        throw new Error(
-          `The run plan is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'} ${i.message}`).join('; ')}. Fix those values and start again.`
-        )
-      }
-      const plan = parsed.data
-      const sizes = Array.from({ length: plan.batches }, () =>
-        rng.int(plan.minInvoices, plan.maxInvoices)
-      )
-      const runId = randomBytes(5).toString('hex')
-      const startedAt = deps.clock.now()
-      await record(ctx, { type: 'run.started', runId, plan, sizes, startedAt })
-      manualInvoices = 0
-      await scheduler.resume(startedAt)
-      return runId
-    },
-    async pause() {
-      const run = requireRun()
-      if (run.paused) return
-      await record(ctx, { type: 'run.paused' })
-      scheduler.disarm()
-    },
-    async resume() {
-      const run = requireRun()
-      if (!run.paused) return
-      await record(ctx, { type: 'run.resumed' })
-      await scheduler.resume()
-    },
-    issueBatchNow: async () => {
-      requireActiveRun()
-      return scheduler.issueNext()
-    },
-    async issueInvoice(options = {}) {
-      requireActiveRun()
-      const payer = oneInvoiceSchema.safeParse(options)
-      if (!payer.success) {
-        throw new Error(
-          `The invoice was not issued: ${payer.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}. Give a name and an amount in whole cents of at least 1.`
-        )
-      }
-      // The key is taken before any await, so two clicks at once make two invoices, not one.
-      const key = `m${++manualInvoices}`
-      await issuer.issue({
-        batch: key,
-        count: 1,
-        dueAt: deps.clock.now(),
-        late: false,
-        payer: payer.data
-      })
-      const batch = projection.batches.get(key)
-      const id = batch?.invoiceIds[0]
-      if (id) return id
-      // An unknown outcome is retried (looked up first), so the invoice may still appear.
-      const retrying = [...journal.entries]
-        .reverse()
-        .find((e) => e.type === 'batch.error' && e.batch === key)
-      const pending = retrying?.type === 'batch.error' && retrying.retryAt !== null
-      throw new Error(
-        pending
-          ? `Stark did not confirm the invoice (${batch?.lastError}); it is being checked and retried, and will appear in the list if it was created.`
-          : `Stark refused the invoice: ${batch?.lastError ?? 'unknown error'}. Check the name and amount and try again.`
-      )
-    },
-    async stopRun(reason = 'stopped by the user') {
-      const run = requireRun()
-      if (run.stopped) return
-      await record(ctx, { type: 'run.stopped', reason })
-      scheduler.disarm()
-      await scheduler.checkCompletion()
-    },
+    start: () =>
+      life.start(async () => {
+        webhookUrl = (await server.start()).url
+        // Work whose answer a crash or stop cut off: once, here; each keeps its own retry timer after.
+        scheduler.open()
+        scheduler.resumeIntents()
+        outbox.resumeAll()
+        inBackground(ctx, 'batches due', scheduler.resume())
+        // A run stopped (or settled) while the engine was down completes now.
+        inBackground(ctx, 'completion check', scheduler.checkCompletion())
+        inBackground(ctx, 'catch-up', tick())
+        return { webhookUrl }
+      }),
+    stop: () =>
+      life.stop(async () => {
+        scope.close()
+        await server.stop()
+        await within(idle(), deps.stopWaitMs ?? 5_000)
+        await journal.close()
+      }),
+    ...runCommands.commands,
     async replayEvent(eventId) {
-      const event = await deps.stark.getEvent(eventId)
-      return intake.accept(event as unknown as IncomingEvent, 'replay')
+      life.require('replay an event')
+      let event
+      try {
+        event = await deps.stark.getEvent(eventId)
+      } catch (error) {
+        if (classifyFailure(error).outcome === 'rejected')
+          throw new AppError(
+            'not_found',
+            `Stark has no event ${eventId}: ${classifyFailure(error).message}. Check the id.`
+          )
+        throw starkAppError(error, `fetching event ${eventId}`)
+      }
+      return { verdict: await intake.accept(event as unknown as IncomingEvent, 'replay') }
     },
-    retryTransfer: (invoiceId) => outbox.retry(invoiceId),
-    catchUp: () => catchUp.run(),
+    retryTransfer: async (invoiceId) => {
+      life.require('retry a transfer')
+      return outbox.retry(invoiceId)
+    },
+    catchUp: async () => {
+      life.require('catch up with Stark')
+      return catchUp.run()
+    },
     snapshot: () => snapshotOf(projection, webhookUrl, deps.clock.now()),
     subscribe: (listener) => journal.subscribe(listener),
     verify: () => checkInvariants(projection, deps.stark),
     async registerWebhook(url = webhookUrl) {
-      if (!url) throw new Error('The webhook server is not running yet. Call start() first.')
+      life.require('register the webhook')
+      if (!url) throw new AppError('not_running', 'The webhook server is not listening.')
       return ensureWebhook(deps.stark, url, installation.webhookSecret)
     },
-    async idle() {
-      await issuer.idle()
-      await outbox.idle()
-    }
+    idle
   }
+}
+
+/** Waits for `work`, but no longer than `ms` of real time (shutdown must not hang on Stark). */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let deadline: ReturnType<typeof setTimeout> | undefined
+  await Promise.race([
+    work.catch(() => undefined),
+    new Promise((resolve) => (deadline = setTimeout(resolve, ms)))
+  ])
+  clearTimeout(deadline)
 }

@@ -1,6 +1,7 @@
 /** Builds the plain, serializable picture of the engine's state (types in src/shared/snapshot). */
 import type { SimulatorSnapshot, Totals } from '../../shared/snapshot'
 import type { Projection } from './projection'
+import { transferOutcome } from './transfer-outcome'
 
 export type { SimulatorSnapshot, Totals }
 
@@ -32,14 +33,14 @@ export function totalsOf(projection: Projection): Totals {
   for (const invoice of current) {
     const transfer = projection.transfers.get(invoice.id)
     if (!transfer) continue
-    if (transfer.skipped) t.skipped++
+    const outcome = transferOutcome(transfer)
+    if (outcome === 'skipped') t.skipped++
     else if (transfer.transferId) t.transfersSent++
-    if (transfer.status === 'success') {
+    if (outcome === 'succeeded') {
       t.transfersSucceeded++
       t.transferredAmount += transfer.amount
-    } else if (transfer.status === 'failed' || transfer.lastError?.outcome === 'rejected')
-      t.transfersFailed++
-    else if (!transfer.skipped) t.transfersPending++
+    } else if (outcome === 'pending') t.transfersPending++
+    else if (outcome !== 'skipped') t.transfersFailed++
   }
   return t
 }

@@ -15,6 +15,13 @@ export interface InvoiceRecord {
   tags: string[]
 }
 
+/** A `credited` invoice log: the invoice as Stark recorded it when the money landed. */
+export interface CreditedLog {
+  id: string
+  created: string
+  invoice: InvoiceRecord
+}
+
 export interface NewInvoice {
   amount: number
   name: string
@@ -56,10 +63,19 @@ export interface EventRecord {
 export interface StarkClient {
   createInvoices(invoices: NewInvoice[]): Promise<InvoiceRecord[]>
   invoicesByTag(tag: string): Promise<InvoiceRecord[]>
-  /** The invoice as its `credited` log recorded it, if it was credited. */
-  creditedInvoice(invoiceId: string): Promise<InvoiceRecord | undefined>
+  /** The invoice as Stark holds it now. */
+  getInvoice(invoiceId: string): Promise<InvoiceRecord>
+  /** The given invoices (in requests of at most 100 ids), optionally only those in `status`. */
+  invoicesByIds(invoiceIds: string[], status?: string): Promise<InvoiceRecord[]>
+  /**
+   * `credited` logs of the given invoices (of every invoice when `invoiceIds` is omitted), created on
+   * or after `after` (YYYY-MM-DD) when given, newest first.
+   */
+  creditedLogs(filter: { invoiceIds?: string[]; after?: string }): Promise<CreditedLog[]>
   createTransfer(transfer: NewTransfer): Promise<TransferRecord>
   transfersByTag(tag: string): Promise<TransferRecord[]>
+  /** The given transfers (in requests of at most 100 ids), with their current status. */
+  transfersByIds(transferIds: string[]): Promise<TransferRecord[]>
   /** Events not yet delivered, created on or after `after` (YYYY-MM-DD) when given. */
   undeliveredEvents(after?: string): Promise<EventRecord[]>
   getEvent(id: string): Promise<EventRecord>
@@ -89,6 +105,16 @@ export async function collectAll<T>(query: unknown): Promise<T[]> {
 
 type RawRequest = { get(path: string, query: object): Promise<{ content: unknown }> }
 
+/** Stark lists at most 100 per page and ids travel in the URL: ask for them 100 at a time. */
+const ID_CHUNK = 100
+
+async function byChunks<T>(ids: string[], ask: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = []
+  for (let i = 0; i < ids.length; i += ID_CHUNK)
+    out.push(...(await ask(ids.slice(i, i + ID_CHUNK))))
+  return out
+}
+
 export function sdkClient(sdk: StarkSdk): StarkClient {
   return {
     async createInvoices(invoices) {
@@ -96,17 +122,29 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
       return created as unknown as InvoiceRecord[]
     },
     invoicesByTag: (tag) => collectAll<InvoiceRecord>(sdk.invoice.query({ tags: [tag] })),
-    async creditedInvoice(invoiceId) {
-      const logs = await collectAll<{ invoice: InvoiceRecord }>(
-        sdk.invoice.log.query({ invoiceIds: [invoiceId], types: ['credited'] })
-      )
-      return logs[0]?.invoice
+    getInvoice: async (invoiceId) => (await sdk.invoice.get(invoiceId)) as unknown as InvoiceRecord,
+    invoicesByIds: (invoiceIds, status) =>
+      byChunks(invoiceIds, (ids) =>
+        collectAll<InvoiceRecord>(sdk.invoice.query({ ids, ...(status ? { status } : {}) }))
+      ),
+    async creditedLogs({ invoiceIds, after }) {
+      const ask = (ids?: string[]): Promise<CreditedLog[]> =>
+        collectAll<CreditedLog>(
+          sdk.invoice.log.query({
+            types: ['credited'],
+            ...(ids ? { invoiceIds: ids } : {}),
+            ...(after ? { after } : {})
+          })
+        )
+      return invoiceIds ? byChunks(invoiceIds, ask) : ask()
     },
     async createTransfer(transfer) {
       const [created] = await sdk.transfer.create([new sdk.Transfer(transfer)])
       return created as unknown as TransferRecord
     },
     transfersByTag: (tag) => collectAll<TransferRecord>(sdk.transfer.query({ tags: [tag] })),
+    transfersByIds: (transferIds) =>
+      byChunks(transferIds, (ids) => collectAll<TransferRecord>(sdk.transfer.query({ ids }))),
     undeliveredEvents: (after) =>
       collectAll<EventRecord>(sdk.event.query({ isDelivered: false, ...(after ? { after } : {}) })),
     getEvent: async (id) => (await sdk.event.get(id)) as unknown as EventRecord,
