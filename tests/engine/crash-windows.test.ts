@@ -87,7 +87,7 @@ describe('crash windows', () => {
     expect((await env.sim.verify()).problems).toEqual([])
   })
 
-  it('When a transfer event is recorded, Then its status goes to disk in the same write, so no crash can keep one without the other', async () => {
+  it('When a transfer event is recorded, Then its status goes to disk in the same write, and so do a confirmed credit and its intent, so no crash can keep one without the other', async () => {
     // Arrange: watch every write through a FileHandle (the journal's appends)
     const probe = await open(fileURLToPath(import.meta.url), 'r')
     const proto = Object.getPrototypeOf(probe) as {
@@ -118,6 +118,12 @@ describe('crash windows', () => {
       const write = writes.find((w) => w.includes(`"seq":${status.seq},`))
       expect(write).toContain(`"seq":${received.seq},`)
     }
+    // Likewise the credit as Stark confirmed it and the transfer's intent.
+    const [credited] = ofType(env.entries, 'invoice.credited')
+    const [intent] = ofType(env.entries, 'transfer.intent')
+    expect(writes.find((w) => w.includes(`"seq":${credited!.seq},`))).toContain(
+      `"seq":${intent!.seq},`
+    )
     expect(ofType(env.entries, 'run.completed')).toHaveLength(1)
   })
 

@@ -3,7 +3,7 @@
  * a finished transfer, on their own (the engine tests exercise both against the emulator).
  */
 import { describe, expect, it } from 'vitest'
-import { judgeCredit } from '../../src/main/engine/credit-check'
+import { judgeCredit, needsInvoice } from '../../src/main/engine/credit-check'
 import { isFinished, isRetryable, transferOutcome } from '../../src/main/engine/transfer-outcome'
 import type { CreditedLog, InvoiceRecord } from '../../src/main/stark/client'
 import type { TransferState } from '../../src/shared/snapshot'
@@ -26,7 +26,7 @@ const log = (id: string, over: Partial<InvoiceRecord> = {}): CreditedLog => ({
 
 describe('judgeCredit', () => {
   it('When the invoice and its one credited log agree, Then their values are the credit', () => {
-    expect(judgeCredit(invoice(), [log('a')])).toEqual({
+    expect(judgeCredit([log('a')], invoice())).toEqual({
       kind: 'credited',
       credit: { amount: 1_000, fee: 50 },
       logIds: ['a'],
@@ -35,11 +35,11 @@ describe('judgeCredit', () => {
   })
 
   it('When there is no credited log, Then it is not credited, whatever the invoice says', () => {
-    expect(judgeCredit(invoice(), [])).toMatchObject({ kind: 'not-credited' })
+    expect(judgeCredit([], invoice())).toMatchObject({ kind: 'not-credited' })
   })
 
   it('When a newer log disagrees but an older one agrees with the invoice, Then the agreeing one counts and the other is reported', () => {
-    const verdict = judgeCredit(invoice(), [log('new', { fee: -100_000 }), log('old')])
+    const verdict = judgeCredit([log('new', { fee: -100_000 }), log('old')], invoice())
     expect(verdict).toMatchObject({ kind: 'credited', credit: { amount: 1_000, fee: 50 } })
     expect(verdict.kind === 'credited' && verdict.disagreements.join()).toMatch(/log new says/)
   })
@@ -50,15 +50,26 @@ describe('judgeCredit', () => {
     ['an invoice that is not paid', invoice({ status: 'canceled' }), /is canceled at Stark/],
     ['a fractional fee', invoice({ fee: 0.5 }), /whole-cent/]
   ])('When Stark holds %s, Then the credit is refused with the reason', (_what, record, reason) => {
-    const verdict = judgeCredit(record, [log('a', { amount: record.amount, fee: record.fee })])
+    const verdict = judgeCredit([log('a', { amount: record.amount, fee: record.fee })], record)
     expect(verdict).toMatchObject({ kind: 'refused', reason })
   })
 
   it('When no log agrees with the invoice, Then the credit is refused, naming each log', () => {
-    expect(judgeCredit(invoice({ fee: 0 }), [log('x', { fee: -100_000 })])).toMatchObject({
+    expect(judgeCredit([log('x', { fee: -100_000 })], invoice({ fee: 0 }))).toMatchObject({
       kind: 'refused',
       reason: /no credited log agrees with the invoice: credited log x says/
     })
+  })
+})
+
+describe('needsInvoice', () => {
+  it('When every log and the event agree, Then the logs are enough; otherwise the invoice is read', () => {
+    const same = { amount: 1_000, fee: 50 }
+    expect(needsInvoice([log('a'), log('b')], same)).toBe(false)
+    expect(needsInvoice([log('a')], undefined)).toBe(false)
+    expect(needsInvoice([log('a')], { amount: 1_000, fee: -100_000 })).toBe(true)
+    expect(needsInvoice([log('a'), log('b', { fee: 60 })], same)).toBe(true)
+    expect(needsInvoice([], same)).toBe(false)
   })
 })
 

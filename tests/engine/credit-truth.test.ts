@@ -92,7 +92,7 @@ describe('credited values come from the API', () => {
     ])
     // First the bogus log alone: held. Then the real one, with the bogus one noted beside it.
     expect(ofType(e.entries, 'credit.suspicious')).toMatchObject([
-      { invoiceId, held: true, atStark: { amount: AMOUNT, fee: 0 } },
+      { invoiceId, held: true, reason: /fee -100000 would send 101000 cents/ },
       { invoiceId, held: false, atStark: { amount: AMOUNT, fee: FEE } }
     ])
     expect((await e.sim.verify()).problems).toEqual([])

@@ -5,6 +5,7 @@
  *
  * The rule: the invoice is credited when at least one `credited` log agrees with the invoice itself
  * (amount and fee); the first log listed does not win by being first. Logs that disagree are reported.
+ * When every log and the triggering event agree, the logs are enough and the invoice is not read.
  * The values must make sense: amount − fee at most the amount (no negative fee or amount); an
  * amount − fee of zero or less is a legitimate "nothing to send", decided by the outbox.
  */
@@ -27,9 +28,16 @@ const isCents = (v: unknown): v is number => typeof v === 'number' && Number.isS
 const money = (i: InvoiceRecord): Money => ({ amount: i.amount, fee: i.fee })
 const show = (m: Money): string => `amount ${m.amount}, fee ${m.fee}`
 
-export function judgeCredit(invoice: InvoiceRecord, logs: CreditedLog[]): CreditVerdict {
+/**
+ * `invoice` is the invoice as Stark holds it now; when the logs agree with each other (and with the
+ * event that triggered the check, see `needsInvoice`) the first log's copy stands in for it.
+ */
+export function judgeCredit(
+  logs: CreditedLog[],
+  invoice: InvoiceRecord | undefined = logs[0]?.invoice
+): CreditVerdict {
   const logIds = logs.map((l) => l.id).sort()
-  if (logs.length === 0) return { kind: 'not-credited', logIds }
+  if (logs.length === 0 || !invoice) return { kind: 'not-credited', logIds }
   const atStark = isCents(invoice.amount) && isCents(invoice.fee) ? money(invoice) : null
   if (!atStark)
     return {
@@ -77,4 +85,15 @@ export function judgeCredit(invoice: InvoiceRecord, logs: CreditedLog[]): Credit
 export function claimDiffers(claim: Money | undefined, atStark: Money): string | undefined {
   if (!claim || (claim.amount === atStark.amount && claim.fee === atStark.fee)) return undefined
   return `the event said ${show(claim)}; Stark's API says ${show(atStark)}`
+}
+
+/**
+ * Whether the credited logs alone cannot settle the credit, so the invoice itself must be read: they
+ * disagree with each other, or with what the event claimed.
+ */
+export function needsInvoice(logs: CreditedLog[], claim: Money | undefined): boolean {
+  const first = logs[0]?.invoice
+  if (!first) return false
+  const same = (m: Money): boolean => m.amount === first.amount && m.fee === first.fee
+  return logs.some((log) => !same(log.invoice)) || (claim !== undefined && !same(claim))
 }

@@ -62,7 +62,7 @@ export async function checkInvariants(
   for (const invoice of invoices) {
     if (invoice.status !== 'paid') continue
     // The same rule the outbox applied before sending (credit-check.ts).
-    const verdict = judgeCredit(invoice, logsOf.get(invoice.id) ?? [])
+    const verdict = judgeCredit(logsOf.get(invoice.id) ?? [], invoice)
     const sent = byInvoice.get(invoiceTag(invoice.id)) ?? []
     byInvoice.delete(invoiceTag(invoice.id))
     if (verdict.kind !== 'credited') {

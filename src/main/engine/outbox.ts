@@ -6,6 +6,7 @@
  * id, makes Stark itself refuse a second transfer for the same credit.
  */
 import { AppError } from '../../shared/errors'
+import type { JournalBody } from '../../shared/journal'
 import type { InvoiceState, TransferState } from './projection'
 import {
   backoffMs,
@@ -16,7 +17,7 @@ import {
   starkAppError,
   type EngineContext
 } from './context'
-import { claimDiffers, judgeCredit, type Money } from './credit-check'
+import { claimDiffers, judgeCredit, needsInvoice, type Money } from './credit-check'
 import { externalIdFor, invoiceTag, runTag } from './tags'
 import { isLiveAtStark, isRetryable, needsSending, transferOutcome } from './transfer-outcome'
 
@@ -72,15 +73,29 @@ export class Outbox {
           `Stark already holds transfer ${live.id} (${live.status}) for invoice ${invoiceId}; not sending another. Wait for its outcome.`
         )
       }
-      const credit = await this.confirm(invoice)
-      if (!credit)
+      const attempt = current.attempt + 1
+      const confirmed = await this.confirm(invoice, (credit) =>
+        credit.amount - credit.fee > 0
+          ? [{ type: 'transfer.retry', invoiceId, attempt }, intentOf(invoiceId, attempt, credit)]
+          : []
+      )
+      if (confirmed === 'unreachable')
+        throw new AppError(
+          'unavailable',
+          `Stark could not be reached to confirm invoice ${invoiceId}'s credit; nothing was sent. Check the connection and try again.`
+        )
+      if (!confirmed)
         throw new AppError(
           'not_retryable',
-          `Invoice ${invoiceId}'s credit could not be confirmed at Stark (see the journal); nothing was sent.`
+          `Stark does not confirm invoice ${invoiceId}'s credit (see the journal's suspicious-credit entry); nothing was sent.`
         )
-      const attempt = current.attempt + 1
-      await record(this.ctx, { type: 'transfer.retry', invoiceId, attempt })
-      await this.send(await this.intend(invoiceId, attempt, credit))
+      const intent = this.ctx.projection.transfers.get(invoiceId)
+      if (!intent || intent.attempt !== attempt)
+        throw new AppError(
+          'not_retryable',
+          `Stark now shows invoice ${invoiceId}'s credit as amount ${confirmed.amount}, fee ${confirmed.fee}: nothing to send.`
+        )
+      await this.send(intent)
       return { attempt }
     })
   }
@@ -115,18 +130,14 @@ export class Outbox {
     let transfer = this.ctx.projection.transfers.get(invoiceId)
     let fresh = false
     if (!transfer) {
-      const credit = await this.confirm(invoice)
-      if (!credit) return
-      const net = credit.amount - credit.fee
-      if (net <= 0) {
-        await record(this.ctx, {
-          type: 'transfer.skipped',
-          invoiceId,
-          reason: `amount ${credit.amount} minus fee ${credit.fee} is ${net} cents: nothing to send`
-        })
-        return
-      }
-      transfer = await this.intend(invoiceId, 0, credit)
+      const confirmed = await this.confirm(invoice, (credit) => {
+        const net = credit.amount - credit.fee
+        if (net > 0) return [intentOf(invoiceId, 0, credit)]
+        const reason = `amount ${credit.amount} minus fee ${credit.fee} is ${net} cents: nothing to send`
+        return [{ type: 'transfer.skipped', invoiceId, reason }]
+      })
+      transfer = this.ctx.projection.transfers.get(invoiceId)
+      if (!confirmed || confirmed === 'unreachable' || !transfer) return
       fresh = true
     }
     if (!needsSending(transfer)) return
@@ -138,17 +149,24 @@ export class Outbox {
 
   /**
    * Reads the credit from Stark's API and records what it found: the confirmed credit, a suspicious
-   * push or log, or a credit held because Stark's own values make no sense. Returns the values to
-   * act on, or undefined (not credited, held, or Stark unreachable: retried with a backoff).
+   * push or log, or a credit held because Stark's own values make no sense. A confirmed credit is
+   * written in one durable turn with what `next` decides (the intent, or why nothing is sent).
+   * Returns the values acted on; undefined when Stark does not back a credit (not credited, or
+   * held); 'unreachable' when Stark could not be read (tried again with a backoff).
    */
-  private async confirm(invoice: InvoiceState): Promise<Money | undefined> {
+  private async confirm(
+    invoice: InvoiceState,
+    next: (credit: Money) => JournalBody[]
+  ): Promise<Money | 'unreachable' | undefined> {
     let verdict
     try {
-      const [atStark, logs] = await Promise.all([
-        this.ctx.stark.getInvoice(invoice.id),
-        this.ctx.stark.creditedLogs({ invoiceIds: [invoice.id] })
-      ])
-      verdict = judgeCredit(atStark, logs)
+      const logs = await this.ctx.stark.creditedLogs({ invoiceIds: [invoice.id] })
+      // One credited log that says what the event said settles it; anything else is decided by the
+      // invoice as Stark holds it now (one more call, only then).
+      const current = needsInvoice(logs, invoice.claim)
+        ? await this.ctx.stark.getInvoice(invoice.id)
+        : undefined
+      verdict = judgeCredit(logs, current)
     } catch (error) {
       const failures = this.readFailures.get(invoice.id) ?? 0
       this.readFailures.set(invoice.id, failures + 1)
@@ -159,21 +177,22 @@ export class Outbox {
         message: `could not read invoice ${invoice.id}'s credit from Stark before sending its transfer (${classifyFailure(error).message}); trying again`
       })
       this.arm(invoice.id, retryAt)
-      return undefined
+      return 'unreachable'
     }
     this.readFailures.delete(invoice.id)
     const claim = invoice.claim
+    const suspiciousOf = (reason: string, held: boolean, atStark: Money | null): JournalBody => ({
+      type: 'credit.suspicious',
+      invoiceId: invoice.id,
+      eventId: claim?.eventId ?? null,
+      reason,
+      claimed: claim ? { amount: claim.amount, fee: claim.fee } : null,
+      atStark,
+      held,
+      logIds: verdict.logIds
+    })
     const suspicious = (reason: string, held: boolean, atStark: Money | null): Promise<unknown> =>
-      record(this.ctx, {
-        type: 'credit.suspicious',
-        invoiceId: invoice.id,
-        eventId: claim?.eventId ?? null,
-        reason,
-        claimed: claim ? { amount: claim.amount, fee: claim.fee } : null,
-        atStark,
-        held,
-        logIds: verdict.logIds
-      })
+      record(this.ctx, suspiciousOf(reason, held, atStark))
     const sameAsHeld =
       invoice.held !== undefined && invoice.held.logIds.join() === verdict.logIds.join()
     if (verdict.kind === 'not-credited') {
@@ -190,9 +209,11 @@ export class Outbox {
     const notes = [claimDiffers(claim, credit), ...verdict.disagreements].filter(
       (n): n is string => n !== undefined
     )
-    if (notes.length > 0 && !invoice.credit) await suspicious(notes.join('; '), false, credit)
+    const bodies: JournalBody[] = []
+    if (notes.length > 0 && !invoice.credit)
+      bodies.push(suspiciousOf(notes.join('; '), false, credit))
     if (invoice.credit?.amount !== credit.amount || invoice.credit.fee !== credit.fee) {
-      await record(this.ctx, {
+      bodies.push({
         type: 'invoice.credited',
         invoiceId: invoice.id,
         amount: credit.amount,
@@ -200,18 +221,12 @@ export class Outbox {
         eventId: claim?.eventId ?? invoice.credit?.eventId ?? null
       })
     }
+    // Appended in one turn, so they share one write: no crash keeps the credit without its intent.
+    const written = [...bodies, ...next(credit)].map(
+      (body) => this.ctx.journal.append(body).durable
+    )
+    await Promise.all(written)
     return credit
-  }
-
-  private async intend(invoiceId: string, attempt: number, credit: Money): Promise<TransferState> {
-    await record(this.ctx, {
-      type: 'transfer.intent',
-      invoiceId,
-      externalId: externalIdFor(invoiceId, attempt),
-      amount: credit.amount - credit.fee,
-      attempt
-    })
-    return this.ctx.projection.transfers.get(invoiceId) as TransferState
   }
 
   /** Finds a transfer Stark already holds for this intent; records it as sent if so. */
@@ -311,3 +326,11 @@ export class Outbox {
     if (armed !== undefined) this.armed.add(invoiceId)
   }
 }
+
+const intentOf = (invoiceId: string, attempt: number, credit: Money): JournalBody => ({
+  type: 'transfer.intent',
+  invoiceId,
+  externalId: externalIdFor(invoiceId, attempt),
+  amount: credit.amount - credit.fee,
+  attempt
+})
