@@ -5,7 +5,10 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     // Runtime deps (starkbank, zod, faker) stay external: electron-builder ships node_modules.
+    // electron-store and conf are ESM-only: bundled into the CommonJS main rather than left to
+    // require(esm), whose support depends on Electron's Node version.
     build: {
+      externalizeDeps: { exclude: ['electron-store', 'conf'] },
       rolldownOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } }
     }
   },

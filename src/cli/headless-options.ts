@@ -27,6 +27,9 @@ Other:
   --catch-up-minutes N    minutes of Stark time between catch-up sweeps (15; 1 with --sandbox)
   --seed N                seed for sizes, people and the embedded emulator's randomness
   --json                  one JSON object per line: ready, journal entries, summary
+  --ui                    serve the browser dashboard on 127.0.0.1 and print its URL; runs are
+                          started from the dashboard, and the engine keeps serving until stopped
+  --ui-port P             the dashboard's port (default: any free port)
   --help                  this text`
 
 export interface HeadlessOptions {
@@ -42,6 +45,8 @@ export interface HeadlessOptions {
   seed?: number
   json: boolean
   help: boolean
+  ui: boolean
+  uiPort?: number
 }
 
 export class UsageError extends Error {}
@@ -85,6 +90,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
         'catch-up-minutes': { type: 'string' },
         seed: { type: 'string' },
         json: { type: 'boolean', default: false },
+        ui: { type: 'boolean', default: false },
+        'ui-port': { type: 'string' },
         help: { type: 'boolean', default: false }
       }
     }))
@@ -98,6 +105,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       "--sandbox needs --project-id and --private-key (your sandbox project's id and key file)"
     )
   }
+  if (values['ui-port'] !== undefined && !values.ui)
+    throw new UsageError('--ui-port applies with --ui only')
   if (values.sandbox && values.speed)
     throw new UsageError('--speed applies to emulators only: the real sandbox runs in real time')
   const minutes = (name: string): number | undefined => {
@@ -129,6 +138,8 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     catchUpMs: minutes('catch-up-minutes') ?? (values.sandbox ? 60_000 : 15 * 60_000),
     seed: num('seed', values.seed, { integer: true, min: 0 }),
     json: values.json as boolean,
-    help: values.help as boolean
+    help: values.help as boolean,
+    ui: values.ui as boolean,
+    uiPort: num('ui-port', values['ui-port'], { integer: true, min: 0 })
   }
 }

@@ -10,6 +10,8 @@ import { createSimulator, type Simulator } from '../main/engine/simulator'
 import { connectTarget, type TargetChoice } from '../main/stark/targets'
 import { formatBRL } from '../shared/money'
 import { describeEntry } from '../shared/describe'
+import { BUILT_RENDERER_DIR, startHeadlessDashboard } from '../main/web/headless-dashboard'
+import { requireBuiltRenderer } from '../main/web/dashboard'
 import { parseHeadlessOptions, UsageError, USAGE, type HeadlessOptions } from './headless-options'
 
 const realTime = (): number => Date.now()
@@ -68,6 +70,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`)
     return 0
   }
+  if (options.ui) requireBuiltRenderer(BUILT_RENDERER_DIR)
   const stateDir = resolve(options.stateDir)
   await mkdir(stateDir, { recursive: true, mode: 0o700 })
   const target = await connectTarget(await choose(options, stateDir), realTime)
@@ -93,10 +96,14 @@ async function main(): Promise<number> {
   const complete = (): void => {
     if (summarizing) return
     summarizing = true
-    summarize(sim, options.json, () => (summarized = true)).then(finish, (error: unknown) => {
+    // With the dashboard, the engine outlives a run: the next one is started from the page.
+    const done = options.ui
+      ? (): void => void ((summarizing = false), (summarized = false))
+      : finish
+    summarize(sim, options.json, () => (summarized = true)).then(done, (error: unknown) => {
       summarized = true
       process.stderr.write(`error: the final check against Stark failed: ${String(error)}\n`)
-      finish(false)
+      done(false)
     })
   }
   // Entries appended before the ready line are held back so that `ready` is always the first line.
@@ -115,7 +122,16 @@ async function main(): Promise<number> {
   const started = await sim.start()
   // Without a public URL the real sandbox cannot reach us: it is heard by catch-up polling.
   if (target.emulatorUrl) await sim.registerWebhook()
-  if (!sim.snapshot().run) await sim.startRun(options.plan)
+  if (!sim.snapshot().run && !options.ui) await sim.startRun(options.plan)
+  const dashboard = options.ui
+    ? await startHeadlessDashboard({
+        sim,
+        target: { kind: options.target, projectId: options.projectId, ...target },
+        stateDir,
+        port: options.uiPort,
+        log: (m) => process.stderr.write(`${m}\n`)
+      })
+    : undefined
   out(
     options.json,
     {
@@ -123,9 +139,10 @@ async function main(): Promise<number> {
       webhookUrl: started.webhookUrl,
       emulatorUrl: target.emulatorUrl ?? null,
       runId: sim.snapshot().run?.runId ?? null,
-      stateDir
+      stateDir,
+      ui: dashboard?.url ?? null
     },
-    `ready: webhook ${started.webhookUrl}${target.emulatorUrl ? `, emulator ${target.emulatorUrl}` : ', real sandbox (no public URL: catching up by polling)'}, state in ${stateDir}`
+    `ready: ${dashboard ? `dashboard ${dashboard.url}, ` : ''}webhook ${started.webhookUrl}${target.emulatorUrl ? `, emulator ${target.emulatorUrl}` : ', real sandbox (no public URL: catching up by polling)'}, state in ${stateDir}`
   )
   for (const entry of held) print(entry)
   held = undefined
@@ -136,6 +153,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => r(143))
   })
   const code = await Promise.race([finished.then((ok) => (ok ? 0 : 1)), signalled])
+  await dashboard?.stop()
   await sim.stop()
   await target.stop()
   return code

@@ -1,81 +1,81 @@
 /**
- * Composition root: acquires the single-instance lock, registers each feature's IPC, opens the
- * window last, and runs a bounded shutdown. Feature logic lives elsewhere.
+ * Composition root of the desktop app: the single-instance lock and bounded shutdown, the app://
+ * scheme, one runtime in userData, the contract over IPC with its push hub, the menu, and the
+ * window last. Feature logic lives in src/main/app (Electron-free) and src/main/electron (glue).
  */
 import { BrowserWindow, app } from 'electron'
-import { registerAppIpc } from './ipc'
-import { createMainWindow } from './window'
+import { join } from 'node:path'
+import { APP_NAME } from '../shared/app-info'
+import { createDispatch } from './app/dispatch'
+import { createHandlers } from './app/handlers'
+import { legacyRuntime } from './app/legacy/runtime'
+import type { HostDeps } from './app/ports'
+import { PushHub } from './app/push-hub'
+import { electronHost } from './electron/host-capabilities'
+import { registerContractIpc } from './electron/ipc'
+import { holdLifecycle, type Stoppable } from './electron/lifecycle'
+import { setAppMenu } from './electron/menu'
+import { electronPrefs } from './electron/prefs-store'
+import { registerAppScheme, serveRenderer } from './electron/protocol'
+import { createMainWindow } from './electron/window'
 
-/** Something long-lived (scheduler, tunnel, webhook server) that must stop before exit. */
-interface Stoppable {
-  name: string
-  stop: () => Promise<void>
-}
+// Tests and development may point userData elsewhere (a fresh folder per e2e launch); a shipped
+// app never honours it.
+const userDataOverride = process.env['SSIM_USER_DATA']
+if (!app.isPackaged && userDataOverride) app.setPath('userData', userDataOverride)
 
-// A hung stop() must never keep the process alive: each step gets this long, then we move on.
-const STOP_STEP_DEADLINE_MS = 5_000
-
-function withDeadline(work: Promise<void>, ms: number, name: string): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<void>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name} did not stop within ${ms} ms`)), ms)
-  })
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer))
-}
-
-/** Stops in the given order (scheduler, then tunnel, then server); failures are only logged. */
-async function stopAll(steps: readonly Stoppable[]): Promise<void> {
-  for (const step of steps) {
-    try {
-      await withDeadline(step.stop(), STOP_STEP_DEADLINE_MS, step.name)
-    } catch (error) {
-      console.error(`Shutdown: ${step.name} failed`, error)
-    }
-  }
-}
-
-function focus(window: BrowserWindow | undefined): void {
-  if (!window) return
-  if (window.isMinimized()) window.restore()
-  window.focus()
-}
+const realTime = (): number => Date.now()
 
 function main(): void {
-  // A second copy would fight over the webhook port and the state files.
-  if (!app.requestSingleInstanceLock()) {
-    app.quit()
-    return
-  }
-
-  // Features append themselves here as they are wired in, in stop order.
+  registerAppScheme()
+  // Filled in order once the app is ready; stopped in this order on quit.
   const stoppables: Stoppable[] = []
-  let phase: 'running' | 'stopping' | 'stopped' = 'running'
-
-  app.on('second-instance', () => focus(BrowserWindow.getAllWindows()[0]))
-
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit()
-  })
-
-  app.on('will-quit', (event) => {
-    if (phase === 'stopped') return
-    event.preventDefault()
-    if (phase === 'stopping') return
-    phase = 'stopping'
-    void stopAll(stoppables).finally(() => {
-      phase = 'stopped'
-      app.quit()
-    })
-  })
+  if (!holdLifecycle(stoppables)) return
 
   app
     .whenReady()
     .then(() => {
       if (process.platform === 'win32') app.setAppUserModelId('com.starksandbox.simulator')
-      registerAppIpc()
-      createMainWindow()
+      serveRenderer(join(__dirname, '../renderer'))
+      const prefs = electronPrefs()
+      const saved = prefs.read().speed
+      const runtime = legacyRuntime({
+        stateDir: join(app.getPath('userData'), 'state', 'emulator'),
+        speed: typeof saved === 'number' ? saved : 1,
+        realTime,
+        logger: {
+          info: (m) => console.log(m),
+          warn: (m) => console.warn(m),
+          error: (m) => console.error(m)
+        }
+      })
+      let window: BrowserWindow | undefined
+      const deps: HostDeps = {
+        info: { name: APP_NAME, version: app.getVersion(), host: 'desktop' },
+        status: runtime.status,
+        live: runtime.live,
+        prefs,
+        host: electronHost(() => window)
+      }
+      const hub = new PushHub(deps)
+      runtime.onChange(() => hub.statusChanged())
+      const unregister = registerContractIpc(createDispatch(createHandlers(deps)), hub)
+      stoppables.push(
+        {
+          name: 'push hub',
+          stop: async () => {
+            hub.close()
+            unregister()
+          }
+        },
+        { name: 'runtime', stop: () => runtime.stop() }
+      )
+      setAppMenu({ stateDir: () => runtime.stateDir, isPackaged: app.isPackaged })
+      window = createMainWindow(prefs)
+      // A run found in the state folder resumes; the window shows "starting" meanwhile.
+      void runtime.start()
       app.on('activate', () => {
-        if (BrowserWindow.getAllWindows().length === 0) createMainWindow()
+        if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(prefs)
       })
     })
     .catch((error: unknown) => {

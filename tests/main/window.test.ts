@@ -1,12 +1,11 @@
 // @vitest-environment node
-import { pathToFileURL } from 'node:url'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   createMainWindow,
   isAllowedExternalUrl,
   isAppUrl,
   rendererEntryUrl
-} from '../../src/main/window'
+} from '../../src/main/electron/window'
 import { BrowserWindowMock, app, resetElectronMock, shell } from '../mocks/electron'
 
 function openWindow(): BrowserWindowMock {
@@ -69,11 +68,13 @@ describe('main window', () => {
     expect(shell.openExternal).not.toHaveBeenCalled()
   })
 
-  it('When another local file is the target, Then it is not treated as the app', () => {
-    const entry = pathToFileURL('/opt/app/out/renderer/index.html').href
+  it('When another scheme, host or file is the target, Then it is not treated as the app', () => {
+    const entry = 'app://renderer/index.html'
 
-    expect(isAppUrl('file:///opt/app/out/renderer/index.html?x=1', entry)).toBe(true)
-    expect(isAppUrl('file:///etc/passwd', entry)).toBe(false)
+    expect(isAppUrl('app://renderer/index.html?x=1#/log', entry)).toBe(true)
+    expect(isAppUrl('app://renderer/assets/x.js', entry)).toBe(true)
+    expect(isAppUrl('app://evil/index.html', entry)).toBe(false)
+    expect(isAppUrl('file:///opt/app/out/renderer/index.html', entry)).toBe(false)
     expect(isAppUrl('http://localhost:5173/', entry)).toBe(false)
     expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173')).toBe(true)
     expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173')).toBe(false)
@@ -85,17 +86,16 @@ describe('main window', () => {
     const window = openWindow()
 
     expect(window.loadURL).toHaveBeenCalledWith('http://localhost:5173')
-    expect(window.loadFile).not.toHaveBeenCalled()
   })
 
-  it('When packaged, Then ELECTRON_RENDERER_URL is ignored and the built page loads', () => {
+  it('When packaged, Then ELECTRON_RENDERER_URL is ignored and the page loads from app://', () => {
     process.env['ELECTRON_RENDERER_URL'] = 'http://evil.example'
     app.isPackaged = true
 
     const window = openWindow()
 
-    expect(window.loadURL).not.toHaveBeenCalled()
-    expect(window.loadFile).toHaveBeenCalledWith(expect.stringMatching(/renderer[\\/]index\.html$/))
+    expect(window.loadURL).toHaveBeenCalledWith('app://renderer/index.html')
+    expect(window.loadFile).not.toHaveBeenCalled()
   })
 
   it('When the page requests a permission, Then it is refused', () => {
@@ -106,5 +106,13 @@ describe('main window', () => {
     handler({}, 'media', callback)
 
     expect(callback).toHaveBeenCalledWith(false)
+  })
+
+  it('When a permission is only checked, Then the check says no as the request handler does', () => {
+    const check = openWindow().webContents.permissionCheckHandler
+    if (!check) throw new Error('no permission check handler was installed')
+
+    expect(check({}, 'notifications', 'app://renderer', {})).toBe(false)
+    expect(check({}, 'clipboard-sanitized-write', 'app://renderer', {})).toBe(false)
   })
 })

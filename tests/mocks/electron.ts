@@ -24,13 +24,31 @@ export class WebContentsMock extends EventEmitter {
   readonly mainFrame = new WebFrameMainMock()
   windowOpenHandler: WindowOpenHandler | null = null
   permissionHandler: PermissionHandler | null = null
+  permissionCheckHandler: ((...args: unknown[]) => boolean) | null = null
+  destroyed = false
+  /** Everything sent to the page, in order: [channel, payload]. */
+  readonly sent: [string, unknown][] = []
   readonly setWindowOpenHandler = vi.fn((handler: WindowOpenHandler) => {
     this.windowOpenHandler = handler
   })
   readonly session = {
     setPermissionRequestHandler: vi.fn((handler: PermissionHandler) => {
       this.permissionHandler = handler
+    }),
+    setPermissionCheckHandler: vi.fn((handler: (...args: unknown[]) => boolean) => {
+      this.permissionCheckHandler = handler
     })
+  }
+  readonly send = vi.fn((channel: string, payload: unknown) => {
+    if (this.destroyed) throw new Error('Object has been destroyed')
+    this.sent.push([channel, payload])
+  })
+  isDestroyed(): boolean {
+    return this.destroyed
+  }
+  destroy(): void {
+    this.destroyed = true
+    this.emit('destroyed')
   }
 }
 
@@ -55,7 +73,15 @@ export class BrowserWindowMock extends EventEmitter {
   readonly show = vi.fn()
   readonly focus = vi.fn()
   readonly restore = vi.fn()
+  readonly maximize = vi.fn()
   readonly isMinimized = vi.fn(() => false)
+  readonly isMaximized = vi.fn(() => false)
+  readonly getNormalBounds = vi.fn(() => ({
+    x: this.options.x ?? 0,
+    y: this.options.y ?? 0,
+    width: this.options.width ?? 800,
+    height: this.options.height ?? 600
+  }))
 
   constructor(readonly options: BrowserWindowConstructorOptions = {}) {
     super()
@@ -78,6 +104,14 @@ export class IpcMainMock {
     this.handlers.delete(channel)
   })
 
+  /** ipcMain.on listeners (electron-store registers one); never called by the fake. */
+  readonly on = vi.fn()
+
+  /** The channels with a registered handler. */
+  channels(): string[] {
+    return [...this.handlers.keys()]
+  }
+
   /** Calls the registered handler the way Electron does for ipcRenderer.invoke. */
   async invoke(channel: string, event: IpcMainInvokeEvent, ...args: unknown[]): Promise<unknown> {
     const listener = this.handlers.get(channel)
@@ -90,10 +124,21 @@ export class IpcMainMock {
   }
 }
 
+/** Folders app.getPath answers; tests point them at temp folders. */
+export const appPaths: Record<string, string> = {}
+
 export const app = {
   isPackaged: false,
   getVersion: vi.fn(() => '0.0.0-test'),
   getName: vi.fn(() => 'stark-sandbox-simulator'),
+  getPath: vi.fn((name: string) => {
+    const path = appPaths[name]
+    if (!path) throw new Error(`the electron mock has no path for '${name}'`)
+    return path
+  }),
+  setPath: vi.fn((name: string, path: string) => {
+    appPaths[name] = path
+  }),
   on: vi.fn(),
   quit: vi.fn(),
   exit: vi.fn(),
@@ -151,11 +196,30 @@ export class SafeStorageMock {
 
 export const safeStorage = new SafeStorageMock()
 
-export const shell = { openExternal: vi.fn(async (_url: string): Promise<void> => undefined) }
+export const shell = {
+  openExternal: vi.fn(async (_url: string): Promise<void> => undefined),
+  openPath: vi.fn(async (_path: string): Promise<string> => '')
+}
 export const ipcMain = new IpcMainMock()
 export const ipcRenderer = { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() }
 export const contextBridge = { exposeInMainWorld: vi.fn() }
 export const BrowserWindow = BrowserWindowMock
+export const nativeTheme = { themeSource: 'system' as 'system' | 'light' | 'dark' }
+export const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() }
+export const dialog = {
+  showSaveDialog: vi.fn(
+    async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
+      canceled: true
+    })
+  )
+}
+export const screen = {
+  getAllDisplays: vi.fn(() => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }])
+}
+export const Menu = {
+  buildFromTemplate: vi.fn((template: unknown) => ({ template })),
+  setApplicationMenu: vi.fn()
+}
 
 /** Builds the event Electron passes to an invoke handler for a call from `frame`. */
 export function invokeEvent(
@@ -170,7 +234,21 @@ export function resetElectronMock(): void {
   ipcMain.reset()
   app.isPackaged = false
   safeStorage.reset()
+  nativeTheme.themeSource = 'system'
   vi.clearAllMocks()
 }
 
-export default { app, shell, ipcMain, ipcRenderer, contextBridge, BrowserWindow, safeStorage }
+export default {
+  app,
+  shell,
+  ipcMain,
+  ipcRenderer,
+  contextBridge,
+  BrowserWindow,
+  safeStorage,
+  nativeTheme,
+  protocol,
+  dialog,
+  screen,
+  Menu
+}

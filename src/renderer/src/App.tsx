@@ -1,20 +1,28 @@
 import { useEffect, useState } from 'react'
 import { APP_NAME } from '../../shared/app-info'
+import type { RuntimePhase } from '../../shared/contract'
 import { api } from './lib/api'
 
+// A shell until the renderer's panels land: it shows who serves it and that pushes arrive.
 function App(): React.JSX.Element {
   const [version, setVersion] = useState<string | null>(null)
+  const [phase, setPhase] = useState<RuntimePhase | null>(null)
+  const [problem, setProblem] = useState<string | null>(null)
 
   useEffect(() => {
     let active = true
-    api.app
-      .info()
-      .then((result) => {
-        if (active && result.ok) setVersion(result.data.version)
-      })
-      .catch((error: unknown) => console.error('app:info failed', error))
+    const off = api.on('status', (status) => setPhase(status.phase))
+    void (async () => {
+      const info = await api.app.info()
+      if (!active) return
+      if (info.ok) setVersion(info.data.version)
+      else setProblem(info.message)
+      const ready = await api.session.ready({})
+      if (active && !ready.ok) setProblem(ready.message)
+    })().catch((error: unknown) => active && setProblem(String(error)))
     return () => {
       active = false
+      off()
     }
   }, [])
 
@@ -23,6 +31,10 @@ function App(): React.JSX.Element {
       <h1>{APP_NAME}</h1>
       <p className="subtitle">Stark Bank sandbox trial, live</p>
       {version && <p className="version">v{version}</p>}
+      <p className="phase" role="status" aria-label="Engine">
+        {phase ? `Engine ${phase}` : 'Connecting to the engine…'}
+      </p>
+      {problem && <p role="alert">{problem}</p>}
     </main>
   )
 }
