@@ -174,7 +174,7 @@ class Client implements PushClient {
     const kinds = [...this.dirtySince.entries()].sort((a, b) => a[1] - b[1]).map(([k]) => k)
     let sent = 0
     for (const kind of kinds) {
-      if (allowed <= 0) break
+      if (allowed <= 0 || this.closed) break
       if (!this.push(kind)) continue
       allowed--
       sent++
