@@ -29,7 +29,26 @@ const TOKEN_KEY = 'ssim-dashboard-token'
  * The token from `#token=...`, kept for this tab only (sessionStorage) so a reload still works, and
  * removed from the address bar so it is not copied along with the URL.
  */
-export function takeToken(location: Location, storage: Storage, history: History): string | null {
+// Structural types, so this file also compiles (and is tested) under Node's tsconfig.
+interface PageLocation {
+  hash: string
+  pathname: string
+  search: string
+  host: string
+}
+interface PageStorage {
+  getItem(key: string): string | null
+  setItem(key: string, value: string): void
+}
+interface PageHistory {
+  replaceState(data: unknown, unused: string, url?: string): void
+}
+
+export function takeToken(
+  location: PageLocation,
+  storage: PageStorage,
+  history: PageHistory
+): string | null {
   const fromUrl = new URLSearchParams(location.hash.slice(1)).get(TOKEN_PARAM)
   if (fromUrl) {
     storage.setItem(TOKEN_KEY, fromUrl)
@@ -54,7 +73,12 @@ export interface DashboardClientOptions {
   WebSocketImpl?: typeof WebSocket
 }
 
-export function connectDashboard(options: DashboardClientOptions): RendererApi {
+export type DashboardApi = RendererApi & {
+  /** Closes the socket for good (tests; a page simply goes away). */
+  disconnect(): void
+}
+
+export function connectDashboard(options: DashboardClientOptions): DashboardApi {
   const Socket = options.WebSocketImpl ?? WebSocket
   const listeners = new Map<HostEventName, Set<(payload: never) => void>>()
   const pending = new Map<number, Pending>()
@@ -65,6 +89,7 @@ export function connectDashboard(options: DashboardClientOptions): RendererApi {
   let retryMs = 250
   /** Set once the page called session.ready: on every reconnect the host is told where we are. */
   let resumeFrom: number | null = null
+  let disconnected = false
 
   const emit = <E extends HostEventName>(event: E, payload: HostEvents[E]): void => {
     for (const listener of listeners.get(event) ?? [])
@@ -138,6 +163,8 @@ export function connectDashboard(options: DashboardClientOptions): RendererApi {
     const ws = new Socket(options.url)
     socket = ws
     ws.onopen = () => sendFrame({ t: 'hello', token: options.token as string })
+    // A failed connection also closes it; the close handler decides whether to retry.
+    ws.onerror = () => undefined
     ws.onmessage = (message) => {
       try {
         onFrame(JSON.parse(String(message.data)) as HostFrame)
@@ -159,6 +186,7 @@ export function connectDashboard(options: DashboardClientOptions): RendererApi {
           )
         )
       }
+      if (disconnected) return
       if (event.code === CLOSE_UNAUTHORIZED) {
         refused = event.reason || 'the token was refused'
         for (const [id, call] of pending) {
@@ -187,6 +215,11 @@ export function connectDashboard(options: DashboardClientOptions): RendererApi {
   }
   open()
   return Object.assign(api, {
+    disconnect() {
+      disconnected = true
+      refused = 'disconnected'
+      socket?.close()
+    },
     on<E extends HostEventName>(event: E, listener: (payload: HostEvents[E]) => void) {
       const set = listeners.get(event) ?? new Set()
       listeners.set(event, set)
@@ -195,9 +228,9 @@ export function connectDashboard(options: DashboardClientOptions): RendererApi {
         set.delete(listener as (payload: never) => void)
       }
     }
-  }) as unknown as RendererApi
+  }) as unknown as DashboardApi
 }
 
 /** The socket URL of the dashboard that served this page. */
-export const dashboardSocketUrl = (location: Location): string =>
+export const dashboardSocketUrl = (location: PageLocation): string =>
   `ws://${location.host}${DASHBOARD_SOCKET_PATH}`
