@@ -1,9 +1,15 @@
 import { defineConfig } from 'vitest/config'
 
+// Set by .ci/run: a JSON report beside the console output, for its closing "N passed" line.
+const results = process.env['SSIM_TEST_RESULTS']
+
 export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/**/*.test.ts'],
+    reporters: results
+      ? ['default', ['json', { outputFile: `${results}/unit.json` }]]
+      : ['default'],
     // Mocks `electron` once for every test file, as electron/fiddle does in tests/setup.ts.
     setupFiles: ['tests/setup.ts'],
     // electron-store imports `electron` itself: inlined, it gets the mock too (left external, it
