@@ -124,6 +124,9 @@ export class IpcMainMock {
   }
 }
 
+/** app.on listeners, so tests can emit app events (will-quit, second-instance, ...). */
+export const appEvents = new EventEmitter()
+
 /** Folders app.getPath answers; tests point them at temp folders. */
 export const appPaths: Record<string, string> = {}
 
@@ -139,7 +142,9 @@ export const app = {
   setPath: vi.fn((name: string, path: string) => {
     appPaths[name] = path
   }),
-  on: vi.fn(),
+  on: vi.fn((event: string, listener: (...args: unknown[]) => void) => {
+    appEvents.on(event, listener)
+  }),
   quit: vi.fn(),
   exit: vi.fn(),
   whenReady: vi.fn(async () => undefined),
@@ -234,6 +239,7 @@ export function resetElectronMock(): void {
   ipcMain.reset()
   app.isPackaged = false
   safeStorage.reset()
+  appEvents.removeAllListeners()
   nativeTheme.themeSource = 'system'
   vi.clearAllMocks()
 }
