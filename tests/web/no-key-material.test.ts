@@ -6,7 +6,7 @@
  * refusals and pushes alike, is searched for that key in every encoding it could leak in.
  */
 import { createPrivateKey } from 'node:crypto'
-import { mkdtemp, mkdir, writeFile } from 'node:fs/promises'
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -151,6 +151,12 @@ describe('key material', () => {
       expect(everything.includes(form), `a frame holds the key as ${form.slice(0, 12)}…`).toBe(
         false
       )
+    // Nor the webhook's secret path segment (its URL is shown with the segment hidden).
+    const { webhookSecret } = JSON.parse(
+      await readFile(join(env.stateDir, 'installation.json'), 'utf8')
+    ) as { webhookSecret: string }
+    expect(everything.includes(webhookSecret)).toBe(false)
+    expect(everything).toContain('/stark/webhook/…')
     // The same search finds the key when it is there: the check itself can fail.
     expect(secretForms(env.keys.privatePem).some((f) => env.keys.privatePem.includes(f))).toBe(true)
   })

@@ -5,15 +5,7 @@
  */
 import { fail, type Result } from '../../shared/contract'
 import { isAppError, type ErrorCode } from '../../shared/errors'
-
-const PEM_BLOCK =
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g
-
-/**
- * Defence in depth: no code path is meant to put key material into a message, but a library's
- * error text is not ours to vouch for, so a PEM private key never leaves through one.
- */
-export const redactSecrets = (text: string): string => text.replace(PEM_BLOCK, '[private key]')
+import { redactSecrets } from './redact'
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',

@@ -11,6 +11,7 @@ import type { Clock } from '../../time/clock'
 import { sdkDocuments } from '../documents'
 import { controlApiEmulator } from '../emulator-controls'
 import type { LiveRuntime } from '../ports'
+import { hideWebhookSecret } from '../redact'
 import { legacyJournalFeed } from './journal-feed'
 import { legacySimulator } from './simulator'
 
@@ -83,7 +84,7 @@ export function legacyStatus(parts: {
     stateDir: parts.stateDir,
     webhook: {
       listening: parts.phase === 'running' && parts.webhookUrl !== undefined,
-      url: parts.webhookUrl ?? null,
+      url: hideWebhookSecret(parts.webhookUrl) ?? null,
       rejected: parts.rejected
     },
     clock: {

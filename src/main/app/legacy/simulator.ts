@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/errors'
 import { oneInvoiceSchema, planSchema } from '../../../shared/plan'
 import type { Simulator } from '../../engine/simulator'
 import type { SimulatorPort } from '../ports'
+import { hideWebhookSecret } from '../redact'
 
 const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] }): string =>
   error.issues.map((i) => `${i.path.join('.') || 'plan'} ${i.message}`).join('; ')
@@ -115,6 +116,9 @@ export function legacySimulator(sim: Simulator): SimulatorPort {
       const after = sim.snapshot().invoices.find((i) => i.id === invoiceId)?.transfer
       return { attempt: after?.attempt ?? 0 }
     },
-    snapshot: () => sim.snapshot()
+    snapshot: () => {
+      const snapshot = sim.snapshot()
+      return { ...snapshot, webhookUrl: hideWebhookSecret(snapshot.webhookUrl) }
+    }
   }
 }
