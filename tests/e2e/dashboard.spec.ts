@@ -28,6 +28,10 @@ test('When the dashboard opens, Then it shows the app and the engine’s pushed 
   // The token left the address bar once the page took it.
   expect(new URL(dashboard.url()).hash).toBe('')
   expect(engine.lines[0]).toMatchObject({ type: 'ready', ui: engine.url })
+
+  // A reload keeps the tab's token and hears the engine again.
+  await dashboard.reload()
+  await expect(dashboard.getByRole('status', { name: 'Engine' })).toHaveText('Engine running')
   expect(violations).toEqual([])
 })
 
