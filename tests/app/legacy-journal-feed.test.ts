@@ -56,7 +56,7 @@ describe('legacy journal feed', () => {
     })
     feed.subscribe({ afterSeq: 0 }, (batch) => heard.push(...batch.map((e) => e.seq)))
 
-    const runId = await env.sim.startRun({ batches: 2 })
+    const { runId } = await env.sim.startRun({ batches: 2 })
     await env.sim.issueInvoice({ amount: 1000 })
     await env.sim.idle()
     await until(() => heard.at(-1) === env.entries.at(-1)?.seq)
