@@ -94,10 +94,12 @@ export function starkAppError(error: unknown, doing: string): AppError {
 /**
  * Runs work nobody awaits. Its failure is reported rather than left as an unhandled rejection, which
  * would end the process; after stop() the journal is closed and such failures are expected.
+ * The work is tracked by the clock: with the embedded emulator, Stark's time waits for it (a transfer
+ * sent after a credit is sent at the credit's time, at any speed).
  */
 export function inBackground(ctx: EngineContext, where: string, work: Promise<unknown>): void {
   ctx.tasks.add(
-    work.catch((error: unknown) => {
+    ctx.clock.track(work, where).catch((error: unknown) => {
       if (!ctx.stopped())
         ctx.logger.error(`${where}: ${error instanceof Error ? error.message : String(error)}`)
     })
@@ -135,4 +137,30 @@ export class KeyedQueue {
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.all(this.tails.values())
   }
+}
+
+/**
+ * Makes each named command of `target` tracked work on the clock: with the embedded emulator, Stark's
+ * time stands still while a command runs, so a run started at 10:00 issues its first batch at 10:00
+ * exactly, and at speed `max` time cannot jump ahead in the middle of a user's command.
+ */
+export function trackCommands<T extends object>(
+  clock: Clock,
+  target: T,
+  names: readonly (keyof T & string)[]
+): T {
+  const methods = target as Record<string, unknown>
+  for (const name of names) {
+    const command = methods[name]
+    if (typeof command !== 'function') continue
+    methods[name] = (...args: unknown[]): Promise<unknown> => {
+      // The hold starts before the command's first line, so no time passes before it is tracked.
+      let run: (work: Promise<unknown>) => void = () => undefined
+      const work = new Promise<unknown>((resolve) => (run = resolve))
+      void clock.track(work, name)
+      run((async () => (command as (...a: unknown[]) => unknown).apply(target, args))())
+      return work
+    }
+  }
+  return target
 }

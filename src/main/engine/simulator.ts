@@ -19,6 +19,7 @@ import {
   classifyFailure,
   inBackground,
   starkAppError,
+  trackCommands,
   type EngineContext,
   type Logger
 } from './context'
@@ -193,7 +194,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     }
   }
 
-  return {
+  const facade: Simulator = {
     get webhookUrl() {
       return webhookUrl
     },
@@ -254,6 +255,21 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     },
     idle
   }
+  // Commands that talk to Stark hold Stark's time while they run (see time/clock.ts for the rule).
+  return trackCommands(deps.clock, facade, [
+    'start',
+    'startRun',
+    'pause',
+    'resume',
+    'issueBatchNow',
+    'issueInvoice',
+    'stopRun',
+    'replayEvent',
+    'retryTransfer',
+    'catchUp',
+    'registerWebhook',
+    'verify'
+  ])
 }
 
 /** Waits for `work`, but no longer than `ms` of real time (shutdown must not hang on Stark). */
