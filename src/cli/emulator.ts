@@ -1,14 +1,17 @@
 /**
- * `npm run emulator -- --port P --speed N --state-file F [--seed S] [--json]`
+ * `npm run emulator -- --port P --speed N|max --state-file F [--seed S] [--json]`
  * Runs the Stark Bank sandbox emulator on its own. With --json it prints one line
  * `{"url": ..., "publicKey": ...}` when ready, for tools that start it as a child process.
  */
 import { parseArgs } from 'node:util'
 import { startEmulator } from '../main/emulator/emulator'
+import type { ClockSpeed } from '../main/time/clock'
+import { describeSpeed, MAX_NUMERIC_SPEED, parseSpeed } from '../main/time/speed'
 
-const USAGE = `Usage: npm run emulator -- [--port P] [--speed N] [--state-file F] [--seed S] [--json]
+const USAGE = `Usage: npm run emulator -- [--port P] [--speed N|max] [--state-file F] [--seed S] [--json]
   --port        TCP port on 127.0.0.1 (default 0: any free port)
-  --speed       emulator seconds per real second (default 1; 1440 runs a day per minute)
+  --speed       emulator seconds per real second (default 1; 1440 runs a day per minute),
+                or max: each scheduled step as soon as the one before it is done
   --state-file  keep state in this file and continue from it on the next start
   --seed        seed for the sandbox's random choices (payment delays, ids)
   --json        print one JSON line {"url","publicKey"} when ready`
@@ -23,6 +26,16 @@ function number(name: string, raw: string | undefined, fallback: number): number
   const value = Number(raw)
   if (!Number.isFinite(value) || value < 0)
     fail(`--${name} must be a non-negative number, got "${raw}"`)
+  return value
+}
+
+function speed(raw: string | undefined): ClockSpeed {
+  if (raw === undefined) return 1
+  const value = parseSpeed(raw)
+  if (value === undefined)
+    fail(
+      `--speed must be a non-negative number (at most ${MAX_NUMERIC_SPEED}) or max, got "${raw}"`
+    )
   return value
 }
 
@@ -56,7 +69,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop())
   const emulator = await startEmulator({
     port: number('port', values.port, 0),
-    speed: number('speed', values.speed, 1),
+    speed: speed(values.speed),
+    // Engines in other processes copy this clock: at a numeric speed it must follow the wall clock.
+    gatedClock: false,
     stateFile: values['state-file'],
     seed: values.seed === undefined ? undefined : number('seed', values.seed, 0),
     log: (line) => process.stderr.write(`${line}\n`)
@@ -80,7 +95,7 @@ async function main(): Promise<void> {
     )
   } else {
     process.stdout.write(
-      `Stark Bank sandbox emulator listening on ${emulator.url} (speed ${emulator.clock.speed}x)\n` +
+      `Stark Bank sandbox emulator listening on ${emulator.url} (speed ${describeSpeed(emulator.clock.speed)})\n` +
         `Register a project: POST ${emulator.url}/_emulator/projects {"publicKey": "<PEM>"}\n` +
         'Press Ctrl-C to stop.\n'
     )

@@ -9,9 +9,12 @@ import type { EmulatorCore } from './core'
 import { StarkError } from './errors'
 import type { Router } from './router'
 import type { VirtualClock } from '../time/clock'
+import { MAX_NUMERIC_SPEED } from '../time/speed'
 
 const clockBody = z.union([
-  z.object({ speed: z.number().min(0).max(10_000_000) }).strict(),
+  z
+    .object({ speed: z.union([z.number().min(0).max(MAX_NUMERIC_SPEED), z.literal('max')]) })
+    .strict(),
   z
     .object({
       advanceSeconds: z

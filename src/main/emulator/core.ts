@@ -142,7 +142,7 @@ export class EmulatorCore {
   private arm(job: Job): void {
     this.timers.set(
       job.id,
-      this.clock.at(job.at, () => this.fire(job))
+      this.clock.at(job.at, () => this.fire(job), `emulator ${job.kind}`)
     )
   }
 

@@ -5,7 +5,7 @@
  */
 import { randomInt } from 'node:crypto'
 import type { Server } from 'node:http'
-import { VirtualClock, type RealTime } from '../time/clock'
+import { VirtualClock, type ClockSpeed, type RealTime } from '../time/clock'
 import { registerAccountRoutes } from './account'
 import { Authenticator } from './auth'
 import { faultsSchema, sandboxBehaviourSchema, type Faults, type SandboxBehaviour } from './config'
@@ -25,8 +25,20 @@ export interface EmulatorOptions {
   host?: string
   /** With a file, state is written durably and a restart continues the same story. */
   stateFile?: string
-  /** Virtual seconds per real second; 0 is a manual clock moved by `advance`. Default 1. */
-  speed?: number
+  /**
+   * Virtual seconds per real second; 0 is a manual clock moved by `advance`; `max` jumps from one
+   * scheduled step to the next as soon as the work in flight settles. Default 1.
+   */
+  speed?: ClockSpeed
+  /** Real ms one piece of tracked work may hold the clock (default 1 s; see time/clock.ts). */
+  holdLimitMs?: number
+  /**
+   * Whether the clock waits for tracked work at every speed (default true: the embedded emulator,
+   * whose clock the engine shares and tracks its work on). The standalone emulator serves engines in
+   * other processes that copy its time, so at a numeric speed its time must follow the wall clock as
+   * their copies do (false); at `max` it always waits for its own work.
+   */
+  gatedClock?: boolean
   behaviour?: Partial<SandboxBehaviour>
   faults?: Partial<Faults>
   seed?: number
@@ -59,7 +71,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     start: state.clockNow,
     speed: options.speed ?? 1,
     realTime,
-    onError: (error) => log(`emulator: scheduled work failed: ${String(error)}`)
+    holdLimitMs: options.holdLimitMs,
+    gated: options.gatedClock ?? true,
+    onError: (error) => log(`emulator: scheduled work failed: ${String(error)}`),
+    log
   })
   const writer = new StateWriter(options.stateFile, () => state)
   const core = new EmulatorCore(state, {
