@@ -1,6 +1,8 @@
 /** Command-line options of the headless CLI, parsed and checked before anything starts. */
 import { parseArgs } from 'node:util'
 import type { PlanInput } from '../shared/plan'
+import type { ClockSpeed } from '../main/time/clock'
+import { MAX_NUMERIC_SPEED, parseSpeed } from '../main/time/speed'
 
 export const USAGE = `Usage: npm run headless -- [options]
 
@@ -9,7 +11,8 @@ Stark (default: the embedded emulator, no account or network needed):
   --sandbox               use the real Stark sandbox; needs --project-id and --private-key
   --project-id ID         your sandbox project id
   --private-key FILE      your project's private key (SEC1 PEM, secp256k1)
-  --speed N               emulator seconds per real second (default 1; 1440 = a day per minute)
+  --speed N|max           emulator seconds per real second (default 1; 1440 = a day per minute);
+                          max: as fast as the work allows (embedded emulator only)
 
 Run plan (defaults are the trial's):
   --batches N             number of batches (8)
@@ -37,7 +40,7 @@ export interface HeadlessOptions {
   emulatorUrl?: string
   projectId?: string
   privateKeyFile?: string
-  speed?: number
+  speed?: ClockSpeed
   plan: PlanInput
   stateDir: string
   webhookPort: number
@@ -64,6 +67,22 @@ function num(
     )
   }
   return value
+}
+
+function speedOption(raw: string | undefined, external: boolean): ClockSpeed | undefined {
+  if (raw === undefined) return undefined
+  const speed = parseSpeed(raw)
+  if (speed === undefined) {
+    throw new UsageError(
+      `--speed must be a number of at least 0 (at most ${MAX_NUMERIC_SPEED}) or max, got "${raw}"`
+    )
+  }
+  // Max holds Stark's time while this process works; an emulator in another process cannot wait.
+  if (speed === 'max' && external)
+    throw new UsageError(
+      '--speed max needs the embedded emulator: drop --emulator-url, or give that emulator a number'
+    )
+  return speed
 }
 
 export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
@@ -130,7 +149,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     emulatorUrl: values['emulator-url'],
     projectId: values['project-id'],
     privateKeyFile: values['private-key'],
-    speed: num('speed', values.speed, { min: 0 }),
+    speed: speedOption(values.speed, Boolean(values['emulator-url'])),
     plan,
     stateDir: values['state-dir'] as string,
     webhookPort: num('webhook-port', values['webhook-port'], { integer: true, min: 0 }) ?? 0,

@@ -100,6 +100,9 @@ async function main(): Promise<number> {
     const done = options.ui
       ? (): void => void ((summarizing = false), (summarized = false))
       : finish
+    // Without it, the summary describes Stark as the run left it: the emulator's story stops here
+    // (at `max` it would otherwise race on through days of catch-up sweeps while the check reads it).
+    if (target.emulator && !options.ui) target.clock.setSpeed(0)
     summarize(sim, options.json, () => (summarized = true)).then(done, (error: unknown) => {
       summarized = true
       process.stderr.write(`error: the final check against Stark failed: ${String(error)}\n`)
@@ -123,6 +126,9 @@ async function main(): Promise<number> {
   // Without a public URL the real sandbox cannot reach us: it is heard by catch-up polling.
   if (target.emulatorUrl) await sim.registerWebhook()
   if (!sim.snapshot().run && !options.ui) await sim.startRun(options.plan)
+  // Stark's story starts now that the engine listens and its run is under way (at `max`, hours of
+  // it would otherwise pass during the startup above).
+  target.startClock()
   const dashboard = options.ui
     ? await startHeadlessDashboard({
         sim,

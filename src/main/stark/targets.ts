@@ -8,14 +8,14 @@ import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { startEmulator, type Emulator } from '../emulator/emulator'
-import { VirtualClock } from '../time/clock'
+import { VirtualClock, wallClock, type ClockSpeed } from '../time/clock'
 import { sdkClient, type StarkClient } from './client'
 import { generateKeyPair, publicKeyOf, toSec1Pem } from './keys'
 import { connectStark } from './sdk'
 
 export type TargetChoice =
-  | { kind: 'embedded'; speed: number; stateDir: string; seed?: number }
-  | { kind: 'external'; url: string; speed?: number; stateDir: string }
+  | { kind: 'embedded'; speed: ClockSpeed; stateDir: string; seed?: number }
+  | { kind: 'external'; url: string; speed?: ClockSpeed; stateDir: string }
   | { kind: 'sandbox'; projectId: string; privateKeyPem: string }
 
 export interface ConnectedTarget {
@@ -24,6 +24,12 @@ export interface ConnectedTarget {
   /** Set when Stark is an emulator (its base URL). */
   emulatorUrl?: string
   emulator?: Emulator
+  /**
+   * Lets Stark's time run at the chosen speed. The embedded emulator starts with its clock stopped,
+   * so that nothing happens in Stark's story (at `max`, hours of it) before the engine listens and
+   * its run is under way: call this once the run is started or resumed. No-op for other targets.
+   */
+  startClock(): void
   stop(): Promise<void>
 }
 
@@ -70,14 +76,20 @@ export async function connectTarget(
   if (choice.kind === 'sandbox') {
     const privateKey = toSec1Pem(choice.privateKeyPem)
     const sdk = connectStark({ kind: 'sandbox' }, { projectId: choice.projectId, privateKey })
-    const clock = new VirtualClock({ start: realTime(), speed: 1, realTime })
-    return { stark: sdkClient(sdk), clock, stop: async () => clock.stop() }
+    // Stark's time is the wall clock: nothing here can hold it.
+    const clock = wallClock(realTime)
+    return {
+      stark: sdkClient(sdk),
+      clock,
+      startClock: () => undefined,
+      stop: async () => clock.stop()
+    }
   }
   const privateKey = await emulatorKey(choice.stateDir)
   const publicKey = publicKeyOf(privateKey)
   if (choice.kind === 'embedded') {
     const emulator = await startEmulator({
-      speed: choice.speed,
+      speed: 0,
       stateFile: join(choice.stateDir, 'emulator-state.json'),
       seed: choice.seed ?? randomInt(2 ** 31),
       realTime
@@ -89,6 +101,7 @@ export async function connectTarget(
       clock: emulator.clock,
       emulatorUrl: emulator.url,
       emulator,
+      startClock: () => emulator.clock.setSpeed(choice.speed),
       stop: () => emulator.stop()
     }
   }
@@ -99,10 +112,26 @@ export async function connectTarget(
     await controlCall(choice.url, 'POST', '/_emulator/clock', { speed: choice.speed })
   const remote = (await controlCall(choice.url, 'GET', '/_emulator/clock')) as {
     nowMs: number
-    speed: number
+    speed: ClockSpeed
   }
-  // Follows the emulator's time: same start, same speed (the control call's latency is the only skew).
-  const clock = new VirtualClock({ start: remote.nowMs, speed: remote.speed, realTime })
+  if (remote.speed === 'max')
+    throw new Error(
+      `the emulator at ${choice.url} runs at speed max, which only an engine in its own process can follow. Give it a number (--speed 20000), or use the embedded emulator for max.`
+    )
+  // Follows the emulator's time: same start, same speed (the control call's latency is the only
+  // skew). It cannot hold the emulator's time, so it is not gated.
+  const clock = new VirtualClock({
+    start: remote.nowMs,
+    speed: remote.speed,
+    realTime,
+    gated: false
+  })
   const sdk = connectStark({ kind: 'emulator', url: choice.url }, { projectId, privateKey })
-  return { stark: sdkClient(sdk), clock, emulatorUrl: choice.url, stop: async () => clock.stop() }
+  return {
+    stark: sdkClient(sdk),
+    clock,
+    emulatorUrl: choice.url,
+    startClock: () => undefined,
+    stop: async () => clock.stop()
+  }
 }
