@@ -73,7 +73,9 @@ async function main(): Promise<number> {
   if (options.ui) requireBuiltRenderer(BUILT_RENDERER_DIR)
   const stateDir = resolve(options.stateDir)
   await mkdir(stateDir, { recursive: true, mode: 0o700 })
-  const target = await connectTarget(await choose(options, stateDir), realTime)
+  const target = await connectTarget(await choose(options, stateDir), realTime, (line) =>
+    process.stderr.write(`${line}\n`)
+  )
   const sim = await createSimulator({
     clock: target.clock,
     stark: target.stark,

@@ -71,7 +71,9 @@ async function controlCall(
 
 export async function connectTarget(
   choice: TargetChoice,
-  realTime: () => number
+  realTime: () => number,
+  /** Where the embedded emulator reports trouble (failed jobs, a hold past its limit). */
+  log?: (line: string) => void
 ): Promise<ConnectedTarget> {
   if (choice.kind === 'sandbox') {
     const privateKey = toSec1Pem(choice.privateKeyPem)
@@ -92,7 +94,8 @@ export async function connectTarget(
       speed: 0,
       stateFile: join(choice.stateDir, 'emulator-state.json'),
       seed: choice.seed ?? randomInt(2 ** 31),
-      realTime
+      realTime,
+      log
     })
     const projectId = emulator.registerProject(publicKey)
     const sdk = connectStark({ kind: 'emulator', url: emulator.url }, { projectId, privateKey })
