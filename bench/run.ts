@@ -5,11 +5,12 @@
  * is a benchmark, not a test; the verdicts are in the output and the JSON), 2 when one of them broke.
  *
  * Options: --requests N (5000) --parse-requests N (1000) --concurrency N (32) --rounds N (10)
- *          --speeds a,b,c (20000,200000,2000000) --out FILE
+ *          --speeds a,b,c (20000,200000,2000000) --cli-speeds a,b (max,20000) --out FILE
  */
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { measureCliRun } from './cli-full-run'
 import { measureDeliveries } from './deliveries'
 import { measureFullRun, type FullRunFigures } from './full-run'
 import { measureLatency } from './latency'
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '32' },
       rounds: { type: 'string', default: '10' },
       speeds: { type: 'string', default: '20000,200000,2000000' },
+      'cli-speeds': { type: 'string', default: 'max,20000' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
   })
@@ -45,13 +47,18 @@ async function main(): Promise<void> {
   const concurrency = positive('concurrency', values.concurrency)
   const rounds = positive('rounds', values.rounds)
   const speeds = values.speeds.split(',').map((s) => positive('speeds', s.trim()))
+  const cliSpeeds = values['cli-speeds'].split(',').map((s) => {
+    const speed = s.trim()
+    if (speed !== 'max') positive('cli-speeds', speed)
+    return speed
+  })
   const progress = (line: string): boolean => process.stderr.write(`bench: ${line}\n`)
 
   const startedAt = new Date().toISOString()
   const machine = machineInfo()
 
   progress(
-    `1/3 deliveries: ${requests} to the webhook server, ${parseRequests} to the event.parse handler`
+    `1/4 deliveries: ${requests} to the webhook server, ${parseRequests} to the event.parse handler`
   )
   const client = await startLoadClient()
   let deliveries
@@ -67,7 +74,7 @@ async function main(): Promise<void> {
     client.close()
   }
 
-  progress('2/3 latency: credited event -> transfer request')
+  progress('2/4 latency: credited event -> transfer request')
   const latency = await measureLatency({
     speed: 120,
     batches: 10,
@@ -78,10 +85,16 @@ async function main(): Promise<void> {
 
   const fullRuns: FullRunFigures[] = []
   for (const speed of speeds) {
-    progress(`3/3 full default run at speed ${speed}`)
+    progress(`3/4 full default run at speed ${speed}`)
     fullRuns.push(await measureFullRun(speed, 120_000))
   }
   const maxSpeedRun = fastestCorrect(fullRuns)
+
+  const cliRuns = []
+  for (const speed of cliSpeeds) {
+    progress(`4/4 the CLI's full default run at --speed ${speed} (embedded emulator, state file)`)
+    cliRuns.push(await measureCliRun(speed, 3, 300_000))
+  }
 
   const results: BenchResults = {
     startedAt,
@@ -93,7 +106,8 @@ async function main(): Promise<void> {
     latency,
     fullRuns,
     maxSpeedRun,
-    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun)
+    cliRuns,
+    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns)
   }
   await writeResults(values.out, results)
   process.stdout.write(`\n${render(results)}\n\nwritten to ${values.out}\n`)
