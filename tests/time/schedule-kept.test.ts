@@ -45,7 +45,9 @@ async function fullRun(speed: string, name: string): Promise<Outcome> {
   const story = lines
     .filter((l) => /^(invoice|transfer|batch)\./.test(l.type ?? ''))
     .map((l) => {
-      const { seq: _seq, runId: _runId, wall: _wall, at, dueAt, ...rest } = l
+      const rest: JsonLine = { ...l }
+      for (const key of ['seq', 'runId', 'wall', 'at', 'dueAt']) delete rest[key]
+      const { at, dueAt } = l
       return {
         ...rest,
         at: (at as number) - startedAt,
