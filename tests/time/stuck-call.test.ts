@@ -53,6 +53,7 @@ describe('a stuck Stark call', () => {
     expect(sent).toHaveLength(3)
     // All of it happened after the stuck sweep began.
     const run = env.sim.snapshot().run!
-    for (const entry of [...credited, ...sent]) expect(entry.at).toBeGreaterThan(run.startedAt + 10_000)
+    for (const entry of [...credited, ...sent])
+      expect(entry.at).toBeGreaterThan(run.startedAt + 10_000)
   }, 60_000)
 })
