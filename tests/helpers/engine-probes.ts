@@ -43,17 +43,22 @@ export function probeClock(inner: Clock): ProbedClock {
   const fired: number[] = []
   const probe: ProbedClock = {
     now: () => inner.now(),
-    at(at, fn) {
-      const id: TimerId = inner.at(at, () => {
-        live.delete(id)
-        fired.push(at)
-        const result = fn()
-        probe.onFire?.(at)
-        return result
-      })
+    at(at, fn, label) {
+      const id: TimerId = inner.at(
+        at,
+        () => {
+          live.delete(id)
+          fired.push(at)
+          const result = fn()
+          probe.onFire?.(at)
+          return result
+        },
+        label
+      )
       live.add(id)
       return id
     },
+    track: (work, label) => inner.track(work, label),
     cancel(id) {
       live.delete(id)
       inner.cancel(id)
