@@ -34,7 +34,13 @@ async function choose(options: HeadlessOptions, stateDir: string): Promise<Targe
   }
   if (options.target === 'external')
     return { kind: 'external', url: options.emulatorUrl as string, speed: options.speed, stateDir }
-  return { kind: 'embedded', speed: options.speed ?? 1, stateDir, seed: options.seed }
+  return {
+    kind: 'embedded',
+    speed: options.speed ?? 1,
+    stateDir,
+    seed: options.seed,
+    deferClock: true
+  }
 }
 
 async function summarize(sim: Simulator, json: boolean, last: () => void): Promise<boolean> {

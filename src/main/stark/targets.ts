@@ -14,7 +14,18 @@ import { generateKeyPair, publicKeyOf, toSec1Pem } from './keys'
 import { connectStark } from './sdk'
 
 export type TargetChoice =
-  | { kind: 'embedded'; speed: ClockSpeed; stateDir: string; seed?: number }
+  | {
+      kind: 'embedded'
+      speed: ClockSpeed
+      stateDir: string
+      seed?: number
+      /**
+       * Keep the emulator's clock stopped until `startClock()` (default false: it runs at once).
+       * A front end that starts or resumes a run right away sets it, so that no emulator time passes
+       * during its startup (at `max`, hours of catch-up sweeps would).
+       */
+      deferClock?: boolean
+    }
   | { kind: 'external'; url: string; speed?: ClockSpeed; stateDir: string }
   | { kind: 'sandbox'; projectId: string; privateKeyPem: string }
 
@@ -25,9 +36,8 @@ export interface ConnectedTarget {
   emulatorUrl?: string
   emulator?: Emulator
   /**
-   * Lets Stark's time run at the chosen speed. The embedded emulator starts with its clock stopped,
-   * so that nothing happens in Stark's story (at `max`, hours of it) before the engine listens and
-   * its run is under way: call this once the run is started or resumed. No-op for other targets.
+   * Lets Stark's time run at the chosen speed, for an embedded emulator started with `deferClock`:
+   * call it once the engine listens and its run is started or resumed. No-op otherwise.
    */
   startClock(): void
   stop(): Promise<void>
@@ -91,7 +101,7 @@ export async function connectTarget(
   const publicKey = publicKeyOf(privateKey)
   if (choice.kind === 'embedded') {
     const emulator = await startEmulator({
-      speed: 0,
+      speed: choice.deferClock ? 0 : choice.speed,
       stateFile: join(choice.stateDir, 'emulator-state.json'),
       seed: choice.seed ?? randomInt(2 ** 31),
       realTime,
