@@ -1,8 +1,26 @@
 /** One human-readable line per journal entry: the CLI prints it, the renderer shows and filters it. */
-import type { JournalEntry } from './journal'
+import type { JournalEntry, JournalRepair } from './journal'
 import { formatBRL } from './money'
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
+
+const reasons = (byReason: Record<string, number>): string =>
+  Object.entries(byReason)
+    .sort((a, b) => b[1] - a[1])
+    .map(([reason, count]) => `${reason} x${count}`)
+    .join(', ')
+
+/** What opening the journal did to its tail, in words the CLI and the log can show. */
+export function repairText(r: JournalRepair): string {
+  switch (r.kind) {
+    case 'torn-line-cut':
+      return `cut off a torn last line ${r.line} (${r.bytes} bytes at byte ${r.offset}) left by a crash mid-write; it was never acknowledged`
+    case 'newline-added':
+      return `added the missing newline after the last entry (line ${r.line}, seq ${r.seq}) so the next entry does not glue to it`
+    case 'glued-line-split':
+      return `line ${r.line} held ${r.entries} entries glued together by the previous release; they were separated`
+  }
+}
 
 export function describeEntry(e: JournalEntry): string {
   switch (e.type) {
@@ -27,7 +45,9 @@ export function describeEntry(e: JournalEntry): string {
     case 'event.received':
       return `event ${e.eventId} (${e.source}): ${e.subscription} ${e.logType} ${e.subjectId} -> ${e.verdict}${e.note ? ` (${e.note})` : ''}`
     case 'webhook.rejected':
-      return `webhook delivery rejected with ${e.answer}: ${e.reason}`
+      return 'suppressed' in e
+        ? `webhook: ${e.suppressed} more rejected deliveries between ${time(e.from)} and ${time(e.to)} (wall time) were counted, not journaled one by one: ${reasons(e.byReason)}`
+        : `webhook delivery rejected with ${e.answer}: ${e.reason}`
     case 'invoice.credited':
       return `invoice ${e.invoiceId} credited: ${formatBRL(e.amount)}, fee ${formatBRL(e.fee)}`
     case 'credit.suspicious':
@@ -48,5 +68,14 @@ export function describeEntry(e: JournalEntry): string {
       return `catch-up: ${e.events} missed event(s), ${e.credits} credit(s) recovered`
     case 'error':
       return `error in ${e.where}: ${e.message}`
+    case 'journal.repaired':
+      return `journal ${e.file} repaired on open: ${[
+        ...e.repairs.map(repairText),
+        ...(e.migrated
+          ? [
+              `${e.migrated.entries} entries migrated from the previous format (original kept as ${e.migrated.backup})`
+            ]
+          : [])
+      ].join('; ')}`
   }
 }
