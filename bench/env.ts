@@ -57,7 +57,9 @@ export async function startBenchEnv(options: BenchEnvOptions = {}): Promise<Benc
     stateDir,
     logger: { info: () => undefined, warn: () => undefined, error: (m) => errors.push(m) },
     seed: 1,
-    catchUpIntervalMs
+    catchUpIntervalMs,
+    // The latency probe matches entries to requests by this clock's wall time.
+    realTime: () => performance.timeOrigin + performance.now()
   })
   const { webhookUrl } = await sim.start()
   if (register) await sim.registerWebhook()

@@ -26,8 +26,8 @@ export async function measureFullRun(speed: number, timeoutMs: number): Promise<
   try {
     let markComplete: () => void = () => undefined
     const completed = new Promise<void>((resolve) => (markComplete = resolve))
-    env.sim.subscribe((entry) => {
-      if (entry.type === 'run.completed') markComplete()
+    env.sim.subscribe({}, (entries) => {
+      if (entries.some((entry) => entry.type === 'run.completed')) markComplete()
     })
     const started = performance.now()
     await env.sim.startRun()

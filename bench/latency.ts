@@ -5,9 +5,10 @@
  *
  * Start: Node's `http.server.request.start` diagnostics channel, the moment the server emits the
  * request (headers parsed, body not yet read), for requests on the engine's webhook port. The
- * journal entry that the request produces names the event; the emulator sends one delivery at a
- * time, so the entry belongs to the one request in flight (the figures say how often more than one
- * was, which would make the match ambiguous). End: a wrapper around the StarkClient the engine gets,
+ * journal entry that the request produces names the event; subscribers hear it asynchronously, so
+ * it is matched by its `wall` time (when it was appended): the emulator sends one delivery at a
+ * time, so the entry belongs to the one request in flight then (the figures say how often more than
+ * one was, which would make the match ambiguous). End: a wrapper around the StarkClient the engine gets,
  * at the moment it calls createTransfer, matched by externalId `ssim-<invoiceId>`.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
@@ -60,16 +61,18 @@ interface RequestStart {
 export async function measureLatency(options: LatencyOptions): Promise<LatencyFigures> {
   const transferAt = new Map<string, number>()
   const creditedAt = new Map<string, number>()
-  const inFlight = new Map<IncomingMessage, number>()
+  /** Webhook requests by start, in performance.now() ms; `end` once answered. */
+  const requests: { start: number; end?: number }[] = []
   let ambiguous = 0
   let port = -1
 
   const onRequest = (message: unknown): void => {
     const { request, response, socket } = message as RequestStart
     if (socket.localPort !== port || !request.url?.startsWith(WEBHOOK_PATH_PREFIX)) return
-    inFlight.set(request, performance.now())
+    const span: { start: number; end?: number } = { start: performance.now() }
+    requests.push(span)
     // In flight until its answer is sent (the request side closes as soon as the body is read).
-    response.once('close', () => inFlight.delete(request))
+    response.once('close', () => (span.end = performance.now()))
   }
 
   const env = await startBenchEnv({
@@ -91,13 +94,20 @@ export async function measureLatency(options: LatencyOptions): Promise<LatencyFi
   try {
     port = Number(new URL(env.webhookUrl).port)
     subscribe('http.server.request.start', onRequest)
-    env.sim.subscribe((entry) => {
-      if (entry.type !== 'event.received' || entry.source !== 'webhook') return
-      if (inFlight.size !== 1) ambiguous++
-      const first = inFlight.values().next()
-      if (first.done) return
-      if (entry.logType === 'credited' && entry.verdict === 'valid')
-        creditedAt.set(entry.subjectId, first.value)
+    env.sim.subscribe({}, (entries) => {
+      for (const entry of entries) {
+        if (entry.type !== 'event.received' || entry.source !== 'webhook') continue
+        // `wall` is whole milliseconds: a request in flight during that millisecond.
+        const at = entry.wall - performance.timeOrigin
+        const open = requests.filter(
+          (r) => r.start <= at + 1 && (r.end === undefined || r.end >= at)
+        )
+        if (open.length !== 1) ambiguous++
+        const match = open[open.length - 1]
+        if (!match) continue
+        if (entry.logType === 'credited' && entry.verdict === 'valid')
+          creditedAt.set(entry.subjectId, match.start)
+      }
     })
     const expected = options.batches * options.invoicesPerBatch
     await env.sim.startRun({

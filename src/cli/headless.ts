@@ -128,7 +128,12 @@ async function main(): Promise<number> {
     )
     if (entry.type === 'run.completed') complete()
   }
-  sim.subscribe((entry) => (held ? held.push(entry) : print(entry)))
+  sim.subscribe({}, (entries) => {
+    for (const entry of entries) {
+      if (held) held.push(entry)
+      else print(entry)
+    }
+  })
 
   const started = await sim.start()
   // Without a public URL the real sandbox cannot reach us: it is heard by catch-up polling.

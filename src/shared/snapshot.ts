@@ -66,6 +66,14 @@ export interface SimulatorSnapshot {
   batches: BatchState[]
   invoices: (InvoiceState & { transfer: TransferState | null })[]
   totals: Totals
+  /** Rejected webhook deliveries on the secret path (a bounded sample is journaled; all are counted). */
+  rejected: RejectedTotals
+}
+
+export interface RejectedTotals {
+  total: number
+  /** By kind of reason (details folded); past a handful of kinds, the rest count as `other`. */
+  byReason: Record<string, number>
 }
 
 export interface Totals {

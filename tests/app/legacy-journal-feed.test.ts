@@ -1,13 +1,22 @@
 // @vitest-environment node
 /**
- * The feed the front ends read today's journal through: a subscriber hears every entry after the
- * seq it names (what was on disk before, then live), in order, once; one that throws (a closed
- * window) is detached without reaching the engine, whose commands keep working.
+ * The feed the front ends read the journal through (the facade's own subscribe, entries and
+ * lastSeq, as legacy/live.ts hands them on): a subscriber hears every entry after the seq it names
+ * (what was on disk before, then live), in order, once; one that throws (a closed window) is
+ * detached without reaching the engine, whose commands keep working.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { legacyJournalFeed } from '../../src/main/app/legacy/journal-feed'
+import type { JournalFeed } from '../../src/main/app/ports'
+import type { Simulator } from '../../src/main/engine/simulator'
 import type { JournalEntry } from '../../src/shared/journal'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+
+const feedOf = (sim: Simulator): JournalFeed & { close(): void } => ({
+  subscribe: (from, onBatch) => sim.subscribe(from, onBatch),
+  entries: (query) => sim.entries(query),
+  lastSeq: () => sim.lastSeq,
+  close: () => undefined
+})
 
 const until = async (check: () => boolean, ms = 10_000): Promise<void> => {
   const end = performance.now() + ms
@@ -19,8 +28,14 @@ const until = async (check: () => boolean, ms = 10_000): Promise<void> => {
 
 describe('legacy journal feed', () => {
   let env: EngineEnv
+  const failures: string[] = []
   beforeEach(async () => {
-    env = await startEngineEnv()
+    failures.length = 0
+    env = await startEngineEnv({
+      engine: {
+        logger: { info: () => undefined, warn: () => undefined, error: (m) => failures.push(m) }
+      }
+    })
   })
   afterEach(() => env.cleanup())
 
@@ -29,9 +44,7 @@ describe('legacy journal feed', () => {
     await env.sim.idle()
     const history = env.entries.length
     // A new feed on a journal that already holds entries: they come from the file.
-    const feed = legacyJournalFeed(env.sim, env.stateDir, (e) => {
-      throw e
-    })
+    const feed = feedOf(env.sim)
     const heard: JournalEntry[] = []
     feed.subscribe({ afterSeq: 2 }, (batch) => heard.push(...batch))
 
@@ -46,8 +59,7 @@ describe('legacy journal feed', () => {
   })
 
   it('When a subscriber throws, Then it is detached, the engine goes on, and other subscribers still hear', async () => {
-    const failures: unknown[] = []
-    const feed = legacyJournalFeed(env.sim, env.stateDir, (e) => failures.push(e))
+    const feed = feedOf(env.sim)
     let thrown = 0
     const heard: number[] = []
     feed.subscribe({ afterSeq: 0 }, () => {
@@ -63,7 +75,7 @@ describe('legacy journal feed', () => {
 
     expect(runId).toMatch(/^[0-9a-f]+$/)
     expect(thrown).toBe(1)
-    expect(failures).toHaveLength(1)
+    expect(failures.filter((m) => /detached/.test(m))).toHaveLength(1)
     expect(heard).toEqual(env.entries.map((e) => e.seq))
     feed.close()
   })
@@ -71,7 +83,7 @@ describe('legacy journal feed', () => {
   it('When paging back with a filter, Then entries come newest first and only of that kind', async () => {
     await env.sim.startRun({ batches: 2, minInvoices: 2, maxInvoices: 2 })
     await env.sim.idle()
-    const feed = legacyJournalFeed(env.sim, env.stateDir, () => undefined)
+    const feed = feedOf(env.sim)
 
     const page = await feed.entries({ limit: 1, filter: { kinds: ['runs'] } })
     const all = await feed.entries({ limit: 100, filter: { kinds: ['invoices'] } })

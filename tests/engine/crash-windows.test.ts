@@ -44,7 +44,7 @@ async function reopen(e: EngineEnv): Promise<JournalEntry[]> {
     seed: 1,
     catchUpIntervalMs: MINUTE
   })
-  e.sim.subscribe((entry) => entries.push(entry))
+  e.sim.subscribe({}, (batch) => entries.push(...batch))
   await e.sim.start()
   return entries
 }
@@ -100,7 +100,13 @@ describe('crash windows', () => {
       this: unknown,
       ...args: unknown[]
     ) {
-      if (typeof args[0] === 'string') writes.push(args[0])
+      // The journal writes Buffers (buffer, offset, length): what one call put on disk.
+      const [data, offset = 0, length] = args as [unknown, number?, number?]
+      if (typeof data === 'string') writes.push(data)
+      else if (Buffer.isBuffer(data))
+        writes.push(
+          data.toString('utf8', offset, length === undefined ? undefined : offset + length)
+        )
       return original.apply(this, args)
     })
     env = await startEngineEnv({ behaviour: { autoPayRatio: 0, creditDelaySeconds: [10, 10] } })

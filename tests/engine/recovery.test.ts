@@ -65,7 +65,7 @@ describe('an earlier run after a crash', () => {
       seed: 1,
       catchUpIntervalMs: 10 * MINUTE
     })
-    env.sim.subscribe((entry) => entries.push(entry))
+    env.sim.subscribe({}, (batch) => entries.push(...batch))
     await env.sim.start()
     for (let i = 0; i < 6; i++) await advanceBy(env, 10 * MINUTE)
 

@@ -57,7 +57,7 @@ async function reopen(
     logger: quiet,
     seed: 1
   })
-  sim.subscribe((entry) => entries.push(entry))
+  sim.subscribe({}, (batch) => entries.push(...batch))
   e.sim = sim
   return { sim, entries }
 }

@@ -55,9 +55,12 @@ export async function startEngineEnv(options: EngineEnvOptions = {}): Promise<En
       seed: 1,
       ...options.engine
     })
-    sim.subscribe((entry) => {
-      entries.push(entry)
-      if (entry.type === 'run.completed') markComplete()
+    // Entries from this engine on: a restarted engine replays nothing already heard.
+    sim.subscribe({}, (batch) => {
+      for (const entry of batch) {
+        entries.push(entry)
+        if (entry.type === 'run.completed') markComplete()
+      }
     })
     await sim.start()
     if (options.register !== false) await sim.registerWebhook()

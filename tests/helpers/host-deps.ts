@@ -36,7 +36,8 @@ export function emptySnapshot(now = 0): SimulatorSnapshot {
       transfersFailed: 0,
       transfersPending: 0,
       skipped: 0
-    }
+    },
+    rejected: { total: 0, byReason: {} }
   }
 }
 

@@ -15,7 +15,16 @@ export class MemoryJournal implements JournalFeed {
   append(count = 1): number {
     for (let i = 0; i < count; i++) {
       const seq = this.lastSeq() + 1
-      this.all.push({ seq, at: seq * 1000, type: 'error', where: 'test', message: `entry ${seq}` })
+      this.all.push({
+        v: 2,
+        seq,
+        at: seq * 1000,
+        wall: seq * 1000,
+        runId: null,
+        type: 'error',
+        where: 'test',
+        message: `entry ${seq}`
+      })
     }
     this.wake()
     return this.lastSeq()

@@ -1,6 +1,6 @@
 /**
  * What every engine module shares: the injected dependencies plus the journal and its projection.
- * Appending goes through `record`; the projection follows the journal as its first listener.
+ * Appending goes through `record`; the journal folds each entry into the projection as it appends.
  */
 import { AppError } from '../../shared/errors'
 import type { StarkClient } from '../stark/client'
@@ -35,8 +35,9 @@ export interface EngineContext {
 }
 
 /**
- * Appends an entry and waits until it is durable. The projection is the journal's first listener, so
- * it has applied the entry before this returns and before any other listener hears of it.
+ * Appends an entry and waits until it is durable. The journal folds the entry into the projection
+ * synchronously in `append` (and computes its run id there, journal-run.ts), so the state already
+ * holds it when this returns; subscribers hear it later, asynchronously.
  */
 export async function record(ctx: EngineContext, body: JournalBody): Promise<JournalEntry> {
   const { entry, durable } = ctx.journal.append(body)

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { AppError } from '../../shared/errors'
 import type { StarkClient } from '../stark/client'
-import type { Clock } from '../time/clock'
+import type { Clock, RealTime } from '../time/clock'
 import { createRng } from '../time/rng'
 import { BatchIssuer } from './batches'
 import { CatchUp, type CatchUpResult } from './catch-up'
@@ -27,8 +27,11 @@ import { loadInstallation } from './installation'
 import { ensureWebhook } from './webhook-registration'
 import { Intake, type IncomingEvent, type IntakeResult } from './intake'
 import { checkInvariants, type InvariantReport } from './invariants'
-import { Journal } from './journal'
+import { Journal, type JournalBatchListener, type JournalOptions, type OpenReport } from './journal'
+import { runIdOf } from './journal-run'
 import type { JournalEntry } from '../../shared/journal'
+import type { EntryFilter } from '../../shared/journal-filter'
+import { RejectedSampler } from './rejected-sampler'
 import { Lifecycle, type EnginePhase } from './lifecycle'
 import { createRunCommands, type RunCommands } from './run-commands'
 import { Outbox } from './outbox'
@@ -53,6 +56,13 @@ export interface SimulatorDeps {
   seed?: number
   /** Real time stop() waits for work in flight (a Stark call) before closing the journal anyway. */
   stopWaitMs?: number
+  /** Wall time (entries' `wall`, the rejected-delivery minutes); default: the process clock. */
+  realTime?: RealTime
+  /** Journal tuning and, for tests, the file handle (to simulate short writes and a full disk). */
+  journal?: Pick<JournalOptions, 'tailSize' | 'indexEvery' | 'openHandle'> & {
+    /** Rejected deliveries journaled one by one per minute of wall time (default 10). */
+    rejectedPerMinute?: number
+  }
 }
 
 /** The run's buttons (run-commands.ts) and everything else the front ends drive. */
@@ -68,7 +78,22 @@ export interface Simulator extends RunCommands {
   retryTransfer(invoiceId: string): Promise<{ attempt: number }>
   catchUp(): Promise<CatchUpResult>
   snapshot(): SimulatorSnapshot
-  subscribe(listener: (entry: JournalEntry) => void): () => void
+  /**
+   * Every journal entry after `afterSeq` (default: the last durable one, so only new ones), oldest
+   * first, in batches, once durable: replayed from memory or disk, then live; asynchronous, no gap,
+   * no duplicate. A listener that throws is detached and logged; the engine never waits on it.
+   */
+  subscribe(options: { afterSeq?: number }, onBatch: JournalBatchListener): () => void
+  /** Older durable entries, NEWEST FIRST, before `beforeSeq`, filtered (see Journal.entries). */
+  entries(options: {
+    beforeSeq?: number
+    limit: number
+    filter?: EntryFilter
+  }): Promise<{ entries: JournalEntry[]; hasMore: boolean }>
+  /** What opening the journal found and repaired (empty `repairs` when nothing), for the front ends. */
+  readonly journalOpened: OpenReport
+  /** The seq of the newest durable entry: what `subscribe({})` starts after and entries() ends at. */
+  readonly lastSeq: number
   /**
    * Points this installation's one Stark webhook at `url` (default: the local server), deleting
    * webhooks left at an old URL (a new port or tunnel).
@@ -84,10 +109,27 @@ export interface Simulator extends RunCommands {
 export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   await mkdir(deps.stateDir, { recursive: true, mode: 0o700 })
   const installation = await loadInstallation(deps.stateDir)
-  const journal = await Journal.open(join(deps.stateDir, 'journal.ndjson'), deps.clock)
+  const realTime = deps.realTime ?? (() => performance.timeOrigin + performance.now())
   const projection = new Projection()
-  for (const entry of journal.entries) projection.apply(entry)
-  journal.subscribe((entry) => projection.apply(entry))
+  // Rejected deliveries are counted, and sampled into the journal (bounded under a flood).
+  const rejected = new RejectedSampler(
+    (body) => inBackground(ctx, 'journal', journal.append(body).durable),
+    realTime,
+    { perMinute: deps.journal?.rejectedPerMinute }
+  )
+  // The projection is folded synchronously, on open and in every append: the engine reads it right
+  // after recording. Each entry's run is computed here, once, from the state before it applies.
+  const journal = await Journal.open(join(deps.stateDir, 'journal.ndjson'), {
+    clock: deps.clock,
+    realTime,
+    logger: deps.logger,
+    fold: (entry) => {
+      projection.apply(entry)
+      rejected.fold(entry)
+    },
+    runOf: (body) => runIdOf(body, projection),
+    ...deps.journal
+  })
 
   const tasks = new Tasks()
   const scope = new Scope(deps.clock, tasks)
@@ -128,22 +170,13 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     verifier,
     sink: {
       accept: (event, _raw) => intake.accept(event as unknown as IncomingEvent, 'webhook'),
-      rejected: (info) => {
-        // Nothing waits on a rejection's entry; a failed write is reported, never left unhandled.
-        const { durable } = journal.append({
-          type: 'webhook.rejected',
-          reason: info.reason,
-          answer: info.status,
-          bytes: info.bytes,
-          preview: info.preview
-        })
-        inBackground(ctx, 'journal', durable)
-      }
+      // Nothing waits on a rejection's entry; a failed write is reported, never left unhandled.
+      rejected: (info) => rejected.reject(info)
     },
     onError: (error) => deps.logger.error(`webhook server: ${String(error)}`)
   })
-  // Completion depends on transfer outcomes, which arrive as events. Checked once the current
-  // append has reached every listener, so listeners never hear entries out of order.
+  // Completion depends on transfer outcomes, which arrive as events. An engine reaction, not a
+  // subscriber: it runs whatever front-end listeners do, checked once the current append is done.
   // `transfer.sent` too: a recovered transfer takes the final status of events that arrived before
   // its id was known, so it can be the last change of the run.
   const settles = new Set([
@@ -153,7 +186,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     'transfer.error',
     'credit.suspicious'
   ])
-  journal.subscribe((entry) => {
+  journal.react((entry) => {
     if (settles.has(entry.type))
       queueMicrotask(() => inBackground(ctx, 'completion check', scheduler.checkCompletion()))
   })
@@ -176,6 +209,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       // Work started by a listener or a timer in this turn shows up after it.
       await new Promise<void>((resolve) => setImmediate(resolve))
       const busy =
+        journal.busy ||
         tasks.size > 0 ||
         issuer.busy ||
         outbox.busy ||
@@ -184,6 +218,8 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
         runCommands.busy
       if (!busy) return
       await Promise.all([
+        // Subscribers hear entries asynchronously: idle means they heard everything so far.
+        journal.idle(),
         tasks.idle(),
         issuer.idle(),
         outbox.idle(),
@@ -219,6 +255,11 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
         scope.close()
         await server.stop()
         await within(idle(), deps.stopWaitMs ?? 5_000)
+        try {
+          rejected.flush()
+        } catch (error) {
+          deps.logger.warn(`journal: ${String(error)}`)
+        }
         await journal.close()
       }),
     ...runCommands.commands,
@@ -245,8 +286,13 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
       life.require('catch up with Stark')
       return catchUp.run()
     },
-    snapshot: () => snapshotOf(projection, webhookUrl, deps.clock.now()),
-    subscribe: (listener) => journal.subscribe(listener),
+    snapshot: () => snapshotOf(projection, webhookUrl, deps.clock.now(), rejected.totals()),
+    subscribe: (options, onBatch) => journal.subscribe(options, onBatch),
+    entries: (options) => journal.entries(options),
+    journalOpened: journal.opened,
+    get lastSeq() {
+      return journal.durableSeq
+    },
     verify: () => checkInvariants(projection, deps.stark),
     async registerWebhook(url = webhookUrl) {
       life.require('register the webhook')

@@ -48,7 +48,8 @@ export function totalsOf(projection: Projection): Totals {
 export function snapshotOf(
   projection: Projection,
   webhookUrl: string | undefined,
-  now: number
+  now: number,
+  rejected: SimulatorSnapshot['rejected']
 ): SimulatorSnapshot {
   const run = projection.run
   let nextBatchAt: number | null = null
@@ -77,6 +78,7 @@ export function snapshotOf(
       const transfer = projection.transfers.get(i.id)
       return { ...i, transfer: transfer ? { ...transfer } : null }
     }),
-    totals: totalsOf(projection)
+    totals: totalsOf(projection),
+    rejected
   }
 }

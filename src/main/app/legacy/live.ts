@@ -10,9 +10,8 @@ import type { Simulator } from '../../engine/simulator'
 import type { Clock } from '../../time/clock'
 import { sdkDocuments } from '../documents'
 import { controlApiEmulator } from '../emulator-controls'
-import type { LiveRuntime } from '../ports'
+import type { JournalFeed, LiveRuntime } from '../ports'
 import { hideWebhookSecret } from '../redact'
-import { legacyJournalFeed } from './journal-feed'
 import { legacySimulator } from './simulator'
 
 export interface LegacyTarget {
@@ -31,24 +30,24 @@ export interface LegacyLive extends LiveRuntime {
 export function legacyLive(
   sim: Simulator,
   target: LegacyTarget,
-  stateDir: string,
-  onListenerError: (error: unknown) => void
+  // Kept for the callers: the journal reads its own file and logs a throwing listener itself.
+  _stateDir: string,
+  _onListenerError: (error: unknown) => void
 ): LegacyLive {
-  let rejected = 0
-  const journal = legacyJournalFeed(sim, stateDir, onListenerError)
-  const stopCounting = journal.subscribe({ afterSeq: 0 }, (entries) => {
-    for (const entry of entries) if (entry.type === 'webhook.rejected') rejected++
-  })
+  // The facade's journal is the feed: replay from any seq, pages from disk, async batches.
+  const journal: JournalFeed = {
+    subscribe: (from, onBatch) => sim.subscribe(from, onBatch),
+    entries: (query) => sim.entries(query),
+    lastSeq: () => sim.lastSeq
+  }
   return {
     simulator: legacySimulator(sim),
     journal,
     documents: sdkDocuments(starkbank),
     emulator: target.emulatorUrl ? controlApiEmulator(target.emulatorUrl) : undefined,
-    rejected: () => rejected,
-    close() {
-      stopCounting()
-      journal.close()
-    }
+    // Every refusal is counted, though only a sample of them is journaled.
+    rejected: () => sim.snapshot().rejected.total,
+    close: () => undefined
   }
 }
 
