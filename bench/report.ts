@@ -8,6 +8,7 @@ import { dirname } from 'node:path'
 import type { CliRunFigures } from './cli-full-run'
 import type { DeliveryFigures } from './deliveries'
 import type { FullRunFigures } from './full-run'
+import type { JournalOpenFigures } from './journal-open'
 import type { LatencyFigures } from './latency'
 
 export const TARGETS = {
@@ -20,7 +21,10 @@ export const TARGETS = {
   /** The CLI's full default run at --speed max (embedded emulator, state file): ready → completed. */
   cliMaxRunMs: 3_000,
   /** Batches issued late in those runs, at any speed. */
-  lateBatches: 0
+  lateBatches: 0,
+  /** Opening a 100,000-entry journal (issue 6): time and peak memory of the process. */
+  journalOpenMs: 1_000,
+  journalOpenPeakBytes: 150 * 1024 * 1024
 }
 
 export interface Verdict {
@@ -45,6 +49,7 @@ export interface BenchResults {
   maxSpeedRun: FullRunFigures | undefined
   /** The full default run as the CLI runs it, at max and at fixed speeds. */
   cliRuns: CliRunFigures[]
+  journalOpen: JournalOpenFigures
   verdicts: Verdict[]
 }
 
@@ -60,6 +65,7 @@ export function machineInfo(): Omit<BenchResults['machine'], 'loadAverageAfter'>
 
 const perSecond = (n: number): string => `${Math.round(n)}/s`
 const ms = (n: number, digits = 1): string => `${n.toFixed(digits)} ms`
+const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`
 const seconds = (n: number): string => `${(n / 1000).toFixed(2)} s`
 const percent = (n: number): string => `${Math.round(n * 100)}%`
 const times = (n: number): string => `${n.toFixed(1)}x`
@@ -78,7 +84,8 @@ export function verdictsOf(
   deliveries: DeliveryFigures,
   fullRuns: FullRunFigures[],
   maxSpeedRun: FullRunFigures | undefined,
-  cliRuns: CliRunFigures[] = []
+  cliRuns: CliRunFigures[] = [],
+  journalOpen?: JournalOpenFigures
 ): Verdict[] {
   const vsRaw = deliveries.server.perSecond / deliveries.rawVerify.perSecond
   const vsParse = deliveries.server.perSecond / deliveries.parse.perSecond
@@ -105,7 +112,25 @@ export function verdictsOf(
         : `no correct run among ${fullRuns.length}`,
       pass: maxSpeedRun !== undefined && maxSpeedRun.wallMs < TARGETS.fullRunMs
     },
-    ...cliVerdicts(cliRuns)
+    ...cliVerdicts(cliRuns),
+    ...journalVerdicts(journalOpen)
+  ]
+}
+
+function journalVerdicts(journalOpen: JournalOpenFigures | undefined): Verdict[] {
+  if (!journalOpen) return []
+  const opened = journalOpen.journal
+  return [
+    {
+      target: `open a ${journalOpen.entries}-entry journal < ${TARGETS.journalOpenMs / 1000} s`,
+      measured: ms(opened.ms, 0),
+      pass: opened.entries === journalOpen.entries && opened.ms < TARGETS.journalOpenMs
+    },
+    {
+      target: `...with a peak memory < ${mb(TARGETS.journalOpenPeakBytes)}`,
+      measured: mb(opened.peakRssBytes),
+      pass: opened.peakRssBytes < TARGETS.journalOpenPeakBytes
+    }
   ]
 }
 
@@ -198,10 +223,9 @@ export function render(results: BenchResults): string {
       chosen ? mark(vRun) : ''
     ])
   }
-  const cliVerdictList = verdicts.slice(3)
-  for (const run of results.cliRuns ?? []) {
+    for (const run of results.cliRuns ?? []) {
     const isMax = run.speed === 'max'
-    const verdict = cliVerdictList.find((v) => v.target.startsWith('CLI full default run'))
+    const verdict = verdicts.find((v) => v.target.startsWith('CLI full default run'))
     rows.push([
       `CLI full 24 h run @ --speed ${run.speed}`,
       run.completed ? seconds(run.runMs) : 'did not complete',
@@ -212,6 +236,26 @@ export function render(results: BenchResults): string {
       isMax && verdict ? mark(verdict) : ''
     ])
   }
+  const j = results.journalOpen
+  const vOpen = verdicts.find((v) => v.target.startsWith('open a '))
+  const vOpenPeak = verdicts.find((v) => v.target.startsWith('...with a peak memory'))
+  if (j && vOpen && vOpenPeak)
+    rows.push(
+      [
+        `open ${j.entries}-entry journal`,
+        ms(j.journal.ms, 0),
+        `previous release's way (readFile + JSON.parse per line, all kept): ${ms(j.baseline.ms, 0)}; ` +
+          `${mb(j.fileBytes)} file (< ${TARGETS.journalOpenMs / 1000} s)`,
+        mark(vOpen)
+      ],
+      [
+        '...peak memory (process)',
+        mb(j.journal.peakRssBytes),
+        `previous release's way: ${mb(j.baseline.peakRssBytes)}; ${mb(j.journal.startRssBytes)} ` +
+          `before opening (< ${mb(TARGETS.journalOpenPeakBytes)})`,
+        mark(vOpenPeak)
+      ]
+    )
   const lines = [
     table(rows),
     '',

@@ -5,7 +5,8 @@
  * is a benchmark, not a test; the verdicts are in the output and the JSON), 2 when one of them broke.
  *
  * Options: --requests N (5000) --parse-requests N (1000) --concurrency N (32) --rounds N (10)
- *          --speeds a,b,c (20000,200000,2000000) --cli-speeds a,b (max,20000) --out FILE
+ *          --speeds a,b,c (20000,200000,2000000) --cli-speeds a,b (max,20000)
+ *          --journal-entries N (100000) --out FILE
  */
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { measureCliRun } from './cli-full-run'
 import { measureDeliveries } from './deliveries'
 import { measureFullRun, type FullRunFigures } from './full-run'
+import { measureJournalOpen } from './journal-open'
 import { measureLatency } from './latency'
 import { startLoadClient } from './load'
 import {
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '10' },
       speeds: { type: 'string', default: '20000,200000,2000000' },
       'cli-speeds': { type: 'string', default: 'max,20000' },
+      'journal-entries': { type: 'string', default: '100000' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
   })
@@ -52,13 +55,14 @@ async function main(): Promise<void> {
     if (speed !== 'max') positive('cli-speeds', speed)
     return speed
   })
+  const journalEntries = positive('journal-entries', values['journal-entries'])
   const progress = (line: string): boolean => process.stderr.write(`bench: ${line}\n`)
 
   const startedAt = new Date().toISOString()
   const machine = machineInfo()
 
   progress(
-    `1/4 deliveries: ${requests} to the webhook server, ${parseRequests} to the event.parse handler`
+    `deliveries: ${requests} to the webhook server, ${parseRequests} to the event.parse handler`
   )
   const client = await startLoadClient()
   let deliveries
@@ -74,7 +78,7 @@ async function main(): Promise<void> {
     client.close()
   }
 
-  progress('2/4 latency: credited event -> transfer request')
+  progress('latency: credited event -> transfer request')
   const latency = await measureLatency({
     speed: 120,
     batches: 10,
@@ -85,16 +89,18 @@ async function main(): Promise<void> {
 
   const fullRuns: FullRunFigures[] = []
   for (const speed of speeds) {
-    progress(`3/4 full default run at speed ${speed}`)
+    progress(`full default run at speed ${speed}`)
     fullRuns.push(await measureFullRun(speed, 120_000))
   }
   const maxSpeedRun = fastestCorrect(fullRuns)
 
   const cliRuns = []
   for (const speed of cliSpeeds) {
-    progress(`4/4 the CLI's full default run at --speed ${speed} (embedded emulator, state file)`)
+    progress(`the CLI's full default run at --speed ${speed} (embedded emulator, state file)`)
     cliRuns.push(await measureCliRun(speed, 3, 300_000))
   }
+  progress(`opening a ${journalEntries}-entry journal, next to the previous release's way`)
+  const journalOpen = await measureJournalOpen(journalEntries)
 
   const results: BenchResults = {
     startedAt,
@@ -107,7 +113,8 @@ async function main(): Promise<void> {
     fullRuns,
     maxSpeedRun,
     cliRuns,
-    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns)
+    journalOpen,
+    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns, journalOpen)
   }
   await writeResults(values.out, results)
   process.stdout.write(`\n${render(results)}\n\nwritten to ${values.out}\n`)
