@@ -249,7 +249,8 @@ function withEnvelope(schema: AnyBody, shape: z.ZodRawShape): z.ZodType {
 // copy; opening 100,000 entries is on the clock).
 const entrySchemas = new Map<JournalType, z.ZodType>()
 const legacySchemas = new Map<JournalType, z.ZodType>()
-function schemaFor(type: JournalType, legacy: boolean): z.ZodType {
+/** The schema of a whole line of `type`: body and envelope, this release's or the previous one's. */
+export function lineSchema(type: JournalType, legacy: boolean): z.ZodType {
   const cache = legacy ? legacySchemas : entrySchemas
   let schema = cache.get(type)
   if (!schema) {
@@ -274,7 +275,7 @@ export function readEntry(raw: unknown): ReadEntry {
     }
   }
   const legacy = record.v === undefined
-  const parsed = schemaFor(record.type, legacy).safeParse(raw)
+  const parsed = lineSchema(record.type, legacy).safeParse(raw)
   if (!parsed.success) return { ok: false, problem: issuesText(parsed.error) }
   // Strict schemas: the line holds exactly the fields checked. Only a plan gets defaults filled in.
   const value = raw as JournalEntry

@@ -49,17 +49,56 @@ export async function writeAll(handle: JournalHandle, data: Buffer): Promise<voi
 }
 
 export interface Line {
-  /** 1-based line number, counted from `firstLine`. */
+  /** 1-based line number, counted from `firstLine` (0 when not known). */
   number: number
   /** Byte offset of the line's first byte. */
   offset: number
-  /** Bytes without the `\n`; empty when `overlong`. */
-  bytes: Buffer
+  /** The line without its `\n`; empty when `overlong`. */
+  text: string
   /** False only for the file's last line when it does not end with `\n`. */
   terminated: boolean
-  /** Length in bytes, even when the bytes were not kept. */
+  /** Length in bytes, even when the text was not kept. */
   length: number
   overlong: boolean
+}
+
+export type OnLine = (line: Line) => boolean | void
+
+/**
+ * Calls `onLine` for every `\n`-terminated line of `segment`, decoding it once (per-line decoding
+ * costs a fifth of opening 100,000 entries). Byte offsets come from the bytes themselves unless the
+ * segment is plain ASCII, so a multi-byte name or a stray invalid byte never shifts them.
+ */
+export function eachLine(
+  segment: Buffer,
+  offset: number,
+  number: number,
+  onLine: OnLine
+): { offset: number; number: number; stopped: boolean } {
+  const text = segment.toString('utf8')
+  const ascii = text.length === segment.length
+  let from = 0
+  let byte = 0
+  for (;;) {
+    const nl = text.indexOf('\n', from)
+    if (nl === -1) return { offset, number, stopped: false }
+    const byteNl = ascii ? nl : segment.indexOf(10, byte)
+    const length = byteNl - byte
+    const overlong = length > MAX_LINE_BYTES
+    number++
+    const keepGoing = onLine({
+      number,
+      offset,
+      text: overlong ? '' : text.slice(from, nl),
+      terminated: true,
+      length,
+      overlong
+    })
+    offset += length + 1
+    from = nl + 1
+    byte = byteNl + 1
+    if (keepGoing === false) return { offset, number, stopped: true }
+  }
 }
 
 export interface ScanOptions {
@@ -72,61 +111,73 @@ export interface ScanOptions {
 
 /**
  * Calls `onLine` for each line in [start, end), in order. Memory stays at one chunk plus one line:
- * a line longer than MAX_LINE_BYTES is reported as `overlong` without its bytes. `onLine` returns
+ * a line longer than MAX_LINE_BYTES is reported as `overlong` without its text. `onLine` returns
  * false to stop early; `afterChunk` runs between reads (e.g. to write out what was produced).
  */
 export async function scanLines(
   handle: JournalHandle,
-  onLine: (line: Line) => boolean | void,
+  onLine: OnLine,
   options: ScanOptions = {},
   afterChunk?: () => Promise<void>
 ): Promise<{ end: number; lines: number }> {
   const chunk = Buffer.allocUnsafe(options.chunkBytes ?? CHUNK_BYTES)
   let position = options.start ?? 0
   let number = (options.firstLine ?? 1) - 1
+  // The start of a line that continues into the next chunk (dropped once it is overlong).
   let carry: Buffer[] = []
   let carryBytes = 0
-  let lineStart = position
   let overlong = false
+  let lineStart = position
   const limit = options.end ?? Infinity
-  const emit = (tail: Buffer, terminated: boolean): boolean => {
-    number++
-    const length = carryBytes + tail.length
-    const bytes = overlong ? Buffer.alloc(0) : carry.length ? Buffer.concat([...carry, tail]) : tail
-    const keepGoing = onLine({ number, offset: lineStart, bytes, terminated, length, overlong })
-    carry = []
-    carryBytes = 0
-    overlong = false
-    lineStart += length + (terminated ? 1 : 0)
-    return keepGoing !== false
-  }
   for (;;) {
     const want = Math.min(chunk.length, limit - position)
     if (want <= 0) break
     const { bytesRead } = await handle.read(chunk, 0, want, position)
     if (bytesRead === 0) break
     position += bytesRead
+    const last = chunk.lastIndexOf(10, bytesRead - 1)
     let from = 0
-    for (;;) {
-      const nl = chunk.indexOf(10, from)
-      if (nl === -1 || nl >= bytesRead) break
-      if (!emit(chunk.subarray(from, nl), true)) return { end: lineStart, lines: number }
-      from = nl + 1
+    if (last !== -1) {
+      if (carryBytes > 0) {
+        // The carried line ends at this chunk's first newline.
+        const nl = chunk.indexOf(10)
+        if (overlong) {
+          const length = carryBytes + nl
+          number++
+          const line = { number, offset: lineStart, text: '', terminated: true, length, overlong }
+          lineStart += length + 1
+          if (onLine(line) === false) return { end: lineStart, lines: number }
+        } else {
+          carry.push(chunk.subarray(0, nl + 1))
+          const done = eachLine(Buffer.concat(carry), lineStart, number, onLine)
+          ;({ offset: lineStart, number } = done)
+          if (done.stopped) return { end: lineStart, lines: number }
+        }
+        from = nl + 1
+        carry = []
+        carryBytes = 0
+        overlong = false
+      }
+      if (from <= last) {
+        const done = eachLine(chunk.subarray(from, last + 1), lineStart, number, onLine)
+        ;({ offset: lineStart, number } = done)
+        if (done.stopped) return { end: lineStart, lines: number }
+      }
+      from = last + 1
     }
     if (from < bytesRead) {
-      const rest = chunk.subarray(from, bytesRead)
-      carryBytes += rest.length
+      carryBytes += bytesRead - from
       if (carryBytes > MAX_LINE_BYTES) overlong = true
       // The chunk buffer is reused: keep a copy of what belongs to the next line.
-      if (!overlong) carry.push(Buffer.from(rest))
-      else carry = []
+      carry = overlong ? [] : [...carry, Buffer.from(chunk.subarray(from, bytesRead))]
     }
     if (afterChunk) await afterChunk()
   }
   if (carryBytes > 0) {
-    // `carryBytes` counts what carry held; emit() adds the empty tail to it.
-    const tail = Buffer.alloc(0)
-    emit(tail, false)
+    number++
+    const text = overlong ? '' : Buffer.concat(carry).toString('utf8')
+    onLine({ number, offset: lineStart, text, terminated: false, length: carryBytes, overlong })
+    lineStart += carryBytes
   }
   return { end: lineStart, lines: number }
 }

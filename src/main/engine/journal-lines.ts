@@ -3,8 +3,9 @@
  * from disk. A bad line is never skipped; the error names the file and the line and says what to do.
  */
 import { AppError } from '../../shared/errors'
-import { readEntry, type JournalBody, type JournalEntry } from '../../shared/journal'
+import type { JournalBody, JournalEntry } from '../../shared/journal'
 import type { Line } from './journal-file'
+import { readLineValue } from './journal-validate'
 
 export type LineItem =
   { entry: JournalEntry } | { legacy: { body: JournalBody; seq: number; at: number } }
@@ -16,18 +17,12 @@ export type LineResult =
   /** `glued`: two entries on one line, left by the previous release (see splitGlued). */
   | { kind: 'ok'; items: LineItem[]; glued: boolean }
 
-const isBlank = (bytes: Buffer): boolean => {
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false
-  }
-  return true
-}
+const isBlank = (text: string): boolean => text.charCodeAt(0) !== 123 && text.trim() === ''
 
 function itemsOf(values: unknown[]): LineItem[] | { problem: string } {
   const items: LineItem[] = []
   for (const value of values) {
-    const read = readEntry(value)
+    const read = readLineValue(value)
     if (!read.ok) return { problem: read.problem }
     items.push('entry' in read ? { entry: read.entry } : { legacy: read.legacy })
   }
@@ -66,8 +61,8 @@ function splitGlued(text: string): unknown[] | undefined {
 
 export function parseLine(line: Line): LineResult {
   if (line.overlong) return { kind: 'bad', problem: `longer than 1 MiB`, json: false }
-  if (isBlank(line.bytes)) return { kind: 'blank' }
-  const text = line.bytes.toString('utf8')
+  const text = line.text
+  if (isBlank(text)) return { kind: 'blank' }
   let values: unknown[]
   let glued = false
   try {

@@ -8,7 +8,7 @@
  * crash could still take back.
  */
 import type { JournalEntry } from '../../shared/journal'
-import { readRange, scanLines, type JournalHandle, type Line } from './journal-file'
+import { eachLine, readRange, scanLines, type JournalHandle, type Line } from './journal-file'
 import { damaged, parseLine } from './journal-lines'
 
 export interface StoreOptions {
@@ -172,22 +172,8 @@ export class JournalStore {
       return true
     }
     if (end - start <= 1 << 20) {
-      const bytes = await readRange(handle, start, end - start)
-      let offset = 0
-      while (offset < bytes.length) {
-        const nl = bytes.indexOf(10, offset)
-        const stop = nl === -1 ? bytes.length : nl
-        const line = {
-          number: 0,
-          offset: start + offset,
-          bytes: bytes.subarray(offset, stop),
-          terminated: nl !== -1,
-          length: stop - offset,
-          overlong: false
-        }
-        if (!onLine(line)) return
-        offset = stop + 1
-      }
+      // A window ends where an entry starts, so it ends with a newline: one read, one decode.
+      eachLine(await readRange(handle, start, end - start), start, 0, onLine)
       return
     }
     await scanLines(handle, onLine, { start, end })
