@@ -97,7 +97,8 @@ export async function openAndFold(
       }
       throw damaged(file, line, parsed.problem)
     }
-    const needsRewrite = parsed.glued || parsed.items.some((item) => !('entry' in item))
+    // A line holds one entry unless glued, and a glued line is rewritten anyway.
+    const needsRewrite = parsed.glued || !('entry' in (parsed.items[0] as LineItem))
     if (needsRewrite && !rewrite) {
       rewrite = { tmp: `${file}.migrating`, prefix: line.offset }
       outOffset = line.offset
@@ -118,6 +119,8 @@ export async function openAndFold(
       } else {
         store.add(entry, line.offset)
       }
+      // What was read is on disk: the tail is trimmed as it goes, never the whole file in memory.
+      store.markDurable(entry.seq, rewrite ? outOffset : line.offset + line.length + 1)
     }
     if (!line.terminated) unterminated = { line, seq: lastSeq }
     return true
@@ -165,10 +168,11 @@ export async function openAndFold(
   if (finished?.out) {
     await finished.out.datasync()
     await finished.out.close()
+    // Closed before the rename: Windows refuses to replace a file that is open.
+    await handle.close()
     const backup = await keepBackup(file)
     await rename(finished.tmp, file)
     await syncFolder(dirname(file))
-    await handle.close()
     return {
       handle: await reopen(),
       size: outOffset,

@@ -15,20 +15,23 @@ import {
   readEntry,
   type JournalBody,
   type JournalEntry,
-  type JournalType,
   type ReadEntry
 } from '../../shared/journal'
 
 const ajv = new Ajv2020({ strict: false, allErrors: false })
-const compiled = new Map<string, ValidateFunction>()
+// Per format, by entry type; looked up once per line, so no key is built for it.
+const compiled = {
+  current: new Map<unknown, ValidateFunction>(),
+  legacy: new Map<unknown, ValidateFunction>()
+}
 
-function validatorFor(type: JournalType, legacy: boolean): ValidateFunction {
-  const key = `${legacy ? 'v1' : 'v2'} ${type}`
-  let validate = compiled.get(key)
-  if (!validate) {
+function validatorFor(type: unknown, legacy: boolean): ValidateFunction | undefined {
+  const cache = legacy ? compiled.legacy : compiled.current
+  let validate = cache.get(type)
+  if (!validate && isJournalType(type) && type !== 'run.started') {
     const schema = z.toJSONSchema(lineSchema(type, legacy), { io: 'input', unrepresentable: 'any' })
     validate = ajv.compile(schema)
-    compiled.set(key, validate)
+    cache.set(type, validate)
   }
   return validate
 }
@@ -38,12 +41,9 @@ export function readLineValue(raw: unknown): ReadEntry {
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     const record = raw as { type?: unknown; v?: unknown }
     const legacy = record.v === undefined
-    if (
-      isJournalType(record.type) &&
-      record.type !== 'run.started' &&
-      (legacy || record.v === JOURNAL_VERSION) &&
-      validatorFor(record.type, legacy)(raw)
-    ) {
+    const validate =
+      legacy || record.v === JOURNAL_VERSION ? validatorFor(record.type, legacy) : undefined
+    if (validate?.(raw)) {
       if (!legacy) return { ok: true, entry: raw as JournalEntry }
       const { seq, at, ...body } = raw as JournalBody & { seq: number; at: number }
       return { ok: true, legacy: { body: body as JournalBody, seq, at } }

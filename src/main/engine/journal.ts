@@ -207,6 +207,11 @@ export class Journal {
    * synchronously. A listener that throws is detached and logged.
    */
   subscribe(options: { afterSeq?: number }, onBatch: JournalBatchListener): () => void {
+    if (this.closed)
+      throw new AppError(
+        'not_running',
+        'The journal is closed: the engine was stopped. Start it again.'
+      )
     const afterSeq = options.afterSeq ?? this.store.durableSeq
     if (!Number.isInteger(afterSeq) || afterSeq < 0 || afterSeq > this.store.lastSeq) {
       throw new AppError(
