@@ -36,6 +36,8 @@ export const ERROR_CODES = [
   'journal_missing',
   /** A state file is damaged; its name and place are in the message. */
   'state_damaged',
+  /** A state file could not be written (disk full, permissions): nothing more is accepted. */
+  'state_write_failed',
   /** Refused for safety (production credentials, a key of the wrong kind). */
   'refused',
   /** Allowed only after the user confirms a stated risk (e.g. a secret stored without OS protection). */
