@@ -1,0 +1,238 @@
+/**
+ * The emulator's persistence (state-store.ts): a change log with group commit, compacted into
+ * snapshots. What is on disk must be exactly what the emulator holds after every save, across
+ * compactions, after a crash that tears the last write, and when the state comes from a version 1
+ * file written by the previous release.
+ */
+import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { listSegments, readSegment } from '../../src/main/emulator/change-log'
+import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
+import { loadState } from '../../src/main/emulator/persistence'
+import type { EmulatorState } from '../../src/main/emulator/types'
+import { generateKeyPair } from '../../src/main/stark/keys'
+import { connectStark, type StarkSdk } from '../../src/main/stark/sdk'
+import { BUSY_BEHAVIOUR, busyChapter } from '../helpers/busy-story'
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+
+const cleanups: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c()
+})
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ssim-persist-'))
+  cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  return dir
+}
+
+interface Running {
+  emulator: Emulator
+  sdk: StarkSdk
+}
+
+async function start(
+  stateFile: string,
+  options: { seed?: number; compactMinBytes?: number } = {}
+): Promise<Running> {
+  const emulator = await startEmulator({
+    stateFile,
+    speed: 0,
+    behaviour: BUSY_BEHAVIOUR,
+    ...options
+  })
+  const keys = generateKeyPair()
+  const projectId = emulator.registerProject(keys.publicPem)
+  const sdk = connectStark(
+    { kind: 'emulator', url: emulator.url },
+    { projectId, privateKey: keys.privatePem }
+  )
+  return { emulator, sdk }
+}
+
+async function receiver(now: () => number): Promise<WebhookReceiver> {
+  const r = await startWebhookReceiver(now)
+  cleanups.push(() => r.close())
+  return r
+}
+
+/** What a restart would load from the files as they are now. */
+const onDisk = async (stateFile: string): Promise<EmulatorState> =>
+  (
+    await loadState(stateFile, () => {
+      throw new Error(`${stateFile} is missing`)
+    })
+  ).state
+
+/** The emulator's state as it must be on disk: the clock as it reads now. */
+const inMemory = (emulator: Emulator): EmulatorState => ({
+  ...structuredClone(emulator.core.state),
+  clockNow: emulator.clock.now()
+})
+
+/** Copies the state files as they are at this instant: what a machine that crashed now would keep. */
+async function crashCopy(stateFile: string, into: string): Promise<string> {
+  const copy = join(into, 'crashed.json')
+  await copyFile(stateFile, copy)
+  for (const segment of await listSegments(stateFile)) {
+    const suffix = segment.file.slice(stateFile.length)
+    await copyFile(segment.file, `${copy}${suffix}`)
+  }
+  return copy
+}
+
+describe('emulator persistence', () => {
+  it('When a busy story runs through many compactions, Then after each save the disk holds exactly what memory holds', async () => {
+    const dir = await tempDir()
+    const stateFile = join(dir, 'emulator-state.json')
+    const { emulator, sdk } = await start(stateFile, { seed: 3, compactMinBytes: 64 * 1024 })
+    const hook = await receiver(() => emulator.clock.now())
+    for (let chapter = 0; chapter < 3; chapter++) {
+      await busyChapter(emulator, sdk, hook, chapter)
+      await emulator.core.save()
+      const crashed = await crashCopy(stateFile, await tempDir())
+      expect(await onDisk(crashed)).toEqual(inMemory(emulator))
+    }
+    expect(emulator.core.store.stats().snapshots).toBeGreaterThan(2)
+    expect(Object.keys(emulator.core.state.attempts).length).toBeGreaterThan(0)
+
+    const expected = inMemory(emulator)
+    await emulator.stop()
+    expect(await onDisk(stateFile)).toEqual(expected)
+  })
+
+  it('When restarted from a compacted snapshot plus a log tail, Then the story continues', async () => {
+    const dir = await tempDir()
+    const stateFile = join(dir, 'emulator-state.json')
+    let running = await start(stateFile, { seed: 5, compactMinBytes: 32 * 1024 })
+    const hook = await receiver(() => running.emulator.clock.now())
+    await busyChapter(running.emulator, running.sdk, hook, 0)
+    const pending = await running.sdk.invoice.create([
+      new running.sdk.Invoice({ amount: 7_777, name: 'Ana Souza', taxId: '012.345.678-90' })
+    ])
+    const before = inMemory(running.emulator)
+    await running.emulator.stop()
+
+    // On disk: a snapshot taken after some commits, and commits after it in the log.
+    const snapshot = JSON.parse(await readFile(stateFile, 'utf8')) as {
+      version: number
+      seq: number
+    }
+    expect(snapshot.version).toBe(2)
+    expect(snapshot.seq).toBeGreaterThan(0)
+    const segments = await listSegments(stateFile)
+    const tail = (await Promise.all(segments.map((s) => readSegment(s.file, false)))).flat()
+    expect(tail.filter((c) => c.seq > snapshot.seq).length).toBeGreaterThan(0)
+
+    running = await start(stateFile, { compactMinBytes: 32 * 1024 })
+    cleanups.push(() => running.emulator.stop())
+    expect(running.emulator.core.state.invoices).toEqual(before.invoices)
+    expect(running.emulator.clock.now()).toBe(before.clockNow)
+    const invoice = pending[0]!
+    expect((await running.sdk.invoice.get(invoice.id)).status).toBe('created')
+    // What was scheduled for it before the restart still happens: its payment, or it goes overdue.
+    const willPay = Object.values(before.jobs).some(
+      (job) => job.kind === 'invoice.pay' && job.invoiceId === invoice.id
+    )
+    await running.emulator.clock.advance(3 * 24 * 3_600_000)
+    expect((await running.sdk.invoice.get(invoice.id)).status).toBe(willPay ? 'paid' : 'overdue')
+    const { amount } = await running.sdk.balance.get()
+    expect(amount).toBe(before.balance + (willPay ? 7_777 - 50 : 0))
+  })
+
+  it('When the last log line is torn by a crash, Then it is cut off at start and the story continues', async () => {
+    const dir = await tempDir()
+    const stateFile = join(dir, 'emulator-state.json')
+    let running = await start(stateFile, { seed: 7 })
+    const [first] = await running.sdk.invoice.create([
+      new running.sdk.Invoice({ amount: 1_234, name: 'Ana Souza', taxId: '012.345.678-90' })
+    ])
+    const expected = inMemory(running.emulator)
+    await running.emulator.stop()
+    const [segment] = await listSegments(stateFile)
+    const whole = (await stat(segment!.file)).size
+    await appendFile(segment!.file, '{"seq":999,"clockNow":1,"put":{"invoices":{"4')
+
+    running = await start(stateFile)
+    expect((await stat(segment!.file)).size).toBe(whole)
+    expect(running.emulator.core.state.invoices).toEqual(expected.invoices)
+    const [second] = await running.sdk.invoice.create([
+      new running.sdk.Invoice({ amount: 4_321, name: 'Bruno Lima', taxId: '012.345.678-90' })
+    ])
+    await running.emulator.stop()
+
+    running = await start(stateFile)
+    cleanups.push(() => running.emulator.stop())
+    expect((await running.sdk.invoice.get(first!.id)).amount).toBe(1_234)
+    expect((await running.sdk.invoice.get(second!.id)).amount).toBe(4_321)
+  })
+
+  it('When a complete line inside the log is damaged, Then start-up refuses and names the file', async () => {
+    const dir = await tempDir()
+    const stateFile = join(dir, 'emulator-state.json')
+    const running = await start(stateFile, { seed: 9 })
+    await running.sdk.invoice.create([
+      new running.sdk.Invoice({ amount: 1_000, name: 'Ana Souza', taxId: '012.345.678-90' })
+    ])
+    await running.emulator.stop()
+    const [segment] = await listSegments(stateFile)
+    const text = await readFile(segment!.file, 'utf8')
+    const { writeFile } = await import('node:fs/promises')
+    await writeFile(segment!.file, text.replace('"seq":', '"seq":}'))
+    await expect(startEmulator({ stateFile })).rejects.toMatchObject({
+      code: 'state_damaged',
+      message: expect.stringContaining(segment!.file) as unknown
+    })
+  })
+
+  it('When the state file is a version 1 file of the previous release, Then it loads, continues, and is kept as version 2', async () => {
+    const dir = await tempDir()
+    const stateFile = join(dir, 'emulator-state.json')
+    await copyFile(join(__dirname, '../fixtures/emulator-state-v1.json'), stateFile)
+    const v1 = JSON.parse(await readFile(stateFile, 'utf8')) as EmulatorState & { version: 1 }
+
+    let running = await start(stateFile)
+    const expected: Partial<typeof v1> = { ...v1 }
+    delete expected.version
+    const loaded = running.emulator.core.state
+    expect(loaded.invoices).toEqual(expected.invoices)
+    expect(loaded.jobs).toEqual(expected.jobs)
+    expect(running.emulator.publicKey).toBe(v1.signingKey.publicPem)
+    expect(running.emulator.clock.now()).toBe(v1.clockNow)
+    expect((JSON.parse(await readFile(stateFile, 'utf8')) as { version: number }).version).toBe(2)
+
+    // Through the SDK: the lists answer from the migrated records.
+    const tagged: string[] = []
+    for await (const invoice of (await running.sdk.invoice.query({
+      tags: ['run-a']
+    })) as unknown as AsyncIterable<{ id: string }>)
+      tagged.push(invoice.id)
+    expect(tagged.sort()).toEqual(
+      Object.values(v1.invoices)
+        .filter((i) => i.tags.includes('run-a'))
+        .map((i) => i.id)
+        .sort()
+    )
+    const [transfer] = Object.values(v1.transfers)
+    expect((await running.sdk.transfer.get(transfer!.id)).status).toBe('created')
+
+    // The story goes on: the pending transfer is processed, pending payments happen.
+    await running.emulator.clock.advance(3 * 24 * 3_600_000)
+    expect((await running.sdk.transfer.get(transfer!.id)).status).toBe('success')
+    const paidBefore = Object.values(v1.invoices).filter((i) => i.status === 'paid').length
+    const paidNow = Object.values(running.emulator.core.state.invoices).filter(
+      (i) => i.status === 'paid'
+    ).length
+    expect(paidNow).toBeGreaterThan(paidBefore)
+    const state = inMemory(running.emulator)
+    await running.emulator.stop()
+
+    running = await start(stateFile)
+    cleanups.push(() => running.emulator.stop())
+    expect(running.emulator.core.state.invoices).toEqual(state.invoices)
+    expect(running.emulator.core.state.transfers).toEqual(state.transfers)
+    expect(await readdir(dir)).not.toContain('crashed.json')
+  })
+})
