@@ -4,7 +4,16 @@
  * compactions, after a crash that tears the last write, and when the state comes from a version 1
  * file written by the previous release.
  */
-import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
+import {
+  appendFile,
+  copyFile,
+  mkdtemp,
+  readdir,
+  readFile,
+  rm,
+  stat,
+  writeFile
+} from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -106,27 +115,27 @@ describe('emulator persistence', () => {
   it('When restarted from a compacted snapshot plus a log tail, Then the story continues', async () => {
     const dir = await tempDir()
     const stateFile = join(dir, 'emulator-state.json')
-    let running = await start(stateFile, { seed: 5, compactMinBytes: 32 * 1024 })
-    const hook = await receiver(() => running.emulator.clock.now())
-    await busyChapter(running.emulator, running.sdk, hook, 0)
-    const pending = await running.sdk.invoice.create([
-      new running.sdk.Invoice({ amount: 7_777, name: 'Ana Souza', taxId: '012.345.678-90' })
+    const first = await start(stateFile, { seed: 5, compactMinBytes: 32 * 1024 })
+    cleanups.push(() => first.emulator.stop())
+    const hook = await receiver(() => first.emulator.clock.now())
+    await busyChapter(first.emulator, first.sdk, hook, 0)
+    const pending = await first.sdk.invoice.create([
+      new first.sdk.Invoice({ amount: 7_777, name: 'Ana Souza', taxId: '012.345.678-90' })
     ])
-    const before = inMemory(running.emulator)
-    await running.emulator.stop()
+    await first.emulator.core.save()
+    // A crash now (a clean stop would fold the log into the snapshot): the files as they are.
+    const crashed = await crashCopy(stateFile, await tempDir())
+    const before = inMemory(first.emulator)
 
     // On disk: a snapshot taken after some commits, and commits after it in the log.
-    const snapshot = JSON.parse(await readFile(stateFile, 'utf8')) as {
-      version: number
-      seq: number
-    }
+    const snapshot = JSON.parse(await readFile(crashed, 'utf8')) as { version: number; seq: number }
     expect(snapshot.version).toBe(2)
     expect(snapshot.seq).toBeGreaterThan(0)
-    const segments = await listSegments(stateFile)
+    const segments = await listSegments(crashed)
     const tail = (await Promise.all(segments.map((s) => readSegment(s.file, false)))).flat()
     expect(tail.filter((c) => c.seq > snapshot.seq).length).toBeGreaterThan(0)
 
-    running = await start(stateFile, { compactMinBytes: 32 * 1024 })
+    const running = await start(crashed, { compactMinBytes: 32 * 1024 })
     cleanups.push(() => running.emulator.stop())
     expect(running.emulator.core.state.invoices).toEqual(before.invoices)
     expect(running.emulator.clock.now()).toBe(before.clockNow)
@@ -144,42 +153,46 @@ describe('emulator persistence', () => {
 
   it('When the last log line is torn by a crash, Then it is cut off at start and the story continues', async () => {
     const dir = await tempDir()
-    const stateFile = join(dir, 'emulator-state.json')
-    let running = await start(stateFile, { seed: 7 })
-    const [first] = await running.sdk.invoice.create([
-      new running.sdk.Invoice({ amount: 1_234, name: 'Ana Souza', taxId: '012.345.678-90' })
+    const first = await start(join(dir, 'emulator-state.json'), { seed: 7 })
+    cleanups.push(() => first.emulator.stop())
+    const [early] = await first.sdk.invoice.create([
+      new first.sdk.Invoice({ amount: 1_234, name: 'Ana Souza', taxId: '012.345.678-90' })
     ])
-    const expected = inMemory(running.emulator)
-    await running.emulator.stop()
+    await first.emulator.core.save()
+    const expected = inMemory(first.emulator)
+    // The crash cut the next commit short: its line has no end.
+    const stateFile = await crashCopy(join(dir, 'emulator-state.json'), await tempDir())
     const [segment] = await listSegments(stateFile)
     const whole = (await stat(segment!.file)).size
+    expect(whole).toBeGreaterThan(0)
     await appendFile(segment!.file, '{"seq":999,"clockNow":1,"put":{"invoices":{"4')
 
-    running = await start(stateFile)
+    let running = await start(stateFile)
     expect((await stat(segment!.file)).size).toBe(whole)
     expect(running.emulator.core.state.invoices).toEqual(expected.invoices)
-    const [second] = await running.sdk.invoice.create([
+    const [later] = await running.sdk.invoice.create([
       new running.sdk.Invoice({ amount: 4_321, name: 'Bruno Lima', taxId: '012.345.678-90' })
     ])
     await running.emulator.stop()
 
     running = await start(stateFile)
     cleanups.push(() => running.emulator.stop())
-    expect((await running.sdk.invoice.get(first!.id)).amount).toBe(1_234)
-    expect((await running.sdk.invoice.get(second!.id)).amount).toBe(4_321)
+    expect((await running.sdk.invoice.get(early!.id)).amount).toBe(1_234)
+    expect((await running.sdk.invoice.get(later!.id)).amount).toBe(4_321)
   })
 
   it('When a complete line inside the log is damaged, Then start-up refuses and names the file', async () => {
     const dir = await tempDir()
-    const stateFile = join(dir, 'emulator-state.json')
-    const running = await start(stateFile, { seed: 9 })
+    const running = await start(join(dir, 'emulator-state.json'), { seed: 9 })
+    cleanups.push(() => running.emulator.stop())
     await running.sdk.invoice.create([
       new running.sdk.Invoice({ amount: 1_000, name: 'Ana Souza', taxId: '012.345.678-90' })
     ])
-    await running.emulator.stop()
+    await running.emulator.core.save()
+    const stateFile = await crashCopy(join(dir, 'emulator-state.json'), await tempDir())
     const [segment] = await listSegments(stateFile)
     const text = await readFile(segment!.file, 'utf8')
-    const { writeFile } = await import('node:fs/promises')
+    expect(text.split('\n').length).toBeGreaterThan(2)
     await writeFile(segment!.file, text.replace('"seq":', '"seq":}'))
     await expect(startEmulator({ stateFile })).rejects.toMatchObject({
       code: 'state_damaged',

@@ -209,13 +209,15 @@ export class EmulatorCore {
 
   /** Every log becomes an event; the events module delivers it to subscribed webhooks. */
   emit(subscription: Subscription, log: InvoiceLog | TransferLog): StarkEvent {
+    // A stored log never changes, so the event holds that very log: memory and disk keep it once.
+    const logs = subscription === 'invoice' ? this.state.invoiceLogs : this.state.transferLogs
     const event: StarkEvent = {
       id: this.newId(),
       created: this.iso(),
       isDelivered: false,
       subscription,
       workspaceId: this.state.workspaceId,
-      log: structuredClone(log)
+      log: logs[log.id] === log ? log : structuredClone(log)
     }
     this.put('events', event.id, event)
     for (const listener of this.eventListeners) listener(event)

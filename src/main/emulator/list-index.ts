@@ -39,18 +39,40 @@ export interface ListPage<T> {
 const compare = (a: Position, b: Position): number =>
   a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 
+const NONE: readonly string[] = []
+
+/**
+ * A record's values for a field, unique, as a copy: what was indexed must not change when the
+ * record does (a credited invoice gets a tag pushed onto its own array).
+ */
+const unique = (values: readonly string[]): readonly string[] =>
+  values.length === 0 ? NONE : values.length === 1 ? [values[0] as string] : [...new Set(values)]
+
+/** What a record is indexed under: its key in each order and its values in each field. */
+interface Indexed {
+  keys: string[]
+  values: (readonly string[])[]
+}
+
 export class ListIndex<T extends { id: string }> {
-  private readonly orders = new Map<string, OrderedIds>()
-  private readonly fields = new Map<string, Map<string, OrderedIds>>()
-  /** What each record was indexed under, to take it out when it changes. */
-  private readonly indexed = new Map<string, { values: Map<string, readonly string[]> }>()
+  private readonly orderKeys: [string, (record: T) => string][]
+  private readonly orders: OrderedIds[]
+  private readonly fieldValues: [string, (record: T) => readonly string[]][]
+  /** Per field: the records holding each value, in creation order. */
+  private readonly fields: Map<string, OrderedIds>[]
+  private readonly created: number
+  private readonly indexed = new Map<string, Indexed>()
 
   constructor(
-    private readonly spec: ListIndexSpec<T>,
+    spec: ListIndexSpec<T>,
     private readonly get: (id: string) => T | undefined
   ) {
-    for (const name of Object.keys(spec.orders)) this.orders.set(name, new OrderedIds())
-    for (const name of Object.keys(spec.fields)) this.fields.set(name, new Map())
+    this.orderKeys = Object.entries(spec.orders)
+    this.orders = this.orderKeys.map(() => new OrderedIds())
+    this.fieldValues = Object.entries(spec.fields)
+    this.fields = this.fieldValues.map(() => new Map())
+    this.created = this.orderKeys.findIndex(([name]) => name === 'created')
+    if (this.created === -1) throw new Error('a list index needs a created order')
   }
 
   get size(): number {
@@ -59,88 +81,103 @@ export class ListIndex<T extends { id: string }> {
 
   /** How many records hold `value` in `field` (counts by status without a scan). */
   count(field: string, value: string): number {
-    return this.fields.get(field)?.get(value)?.size ?? 0
+    return this.lists(field)?.get(value)?.size ?? 0
   }
 
   /** Ids of the records holding `value` in `field`, in creation order. */
   idsWith(field: string, value: string): string[] {
-    return [...(this.fields.get(field)?.get(value)?.walk(false) ?? [])].map((p) => p.id)
+    return [...(this.lists(field)?.get(value)?.walk(false) ?? [])].map((p) => p.id)
   }
 
   /** Values of `field` that some record holds, with their counts. */
   counts(field: string): Record<string, number> {
     const out: Record<string, number> = {}
-    for (const [value, ids] of this.fields.get(field) ?? []) if (ids.size > 0) out[value] = ids.size
+    for (const [value, ids] of this.lists(field) ?? []) if (ids.size > 0) out[value] = ids.size
     return out
   }
 
   /** Builds every index at once from the loaded records (start-up). */
   load(records: Iterable<T>): void {
-    const byOrder = new Map<string, Position[]>([...this.orders.keys()].map((n) => [n, []]))
-    const byValue = new Map<string, Map<string, Position[]>>()
+    const orderLists = this.orderKeys.map(() => ({ keys: [] as string[], ids: [] as string[] }))
+    const valueLists = this.fieldValues.map(
+      () => new Map<string, { keys: string[]; ids: string[] }>()
+    )
     for (const record of records) {
-      const values = new Map<string, readonly string[]>()
-      for (const [name, keyOf] of Object.entries(this.spec.orders))
-        byOrder.get(name)?.push({ key: keyOf(record), id: record.id })
-      const created = this.spec.orders.created?.(record) ?? ''
-      for (const [name, valuesOf] of Object.entries(this.spec.fields)) {
-        const held = [...new Set(valuesOf(record))]
-        values.set(name, held)
-        const lists = byValue.get(name) ?? new Map<string, Position[]>()
-        byValue.set(name, lists)
-        for (const value of held) {
-          const list = lists.get(value) ?? []
-          lists.set(value, list)
-          list.push({ key: created, id: record.id })
+      const entry = this.entryOf(record)
+      const { id } = record
+      for (let o = 0; o < orderLists.length; o++) {
+        const list = orderLists[o] as { keys: string[]; ids: string[] }
+        list.keys.push(entry.keys[o] as string)
+        list.ids.push(id)
+      }
+      const created = entry.keys[this.created] as string
+      for (let f = 0; f < valueLists.length; f++) {
+        const lists = valueLists[f] as Map<string, { keys: string[]; ids: string[] }>
+        for (const value of entry.values[f] as readonly string[]) {
+          let list = lists.get(value)
+          if (!list) lists.set(value, (list = { keys: [], ids: [] }))
+          list.keys.push(created)
+          list.ids.push(id)
         }
       }
-      this.indexed.set(record.id, { values })
+      this.indexed.set(id, entry)
     }
-    for (const [name, entries] of byOrder) this.orders.get(name)?.load(entries)
-    for (const [name, lists] of byValue) {
-      const target = this.fields.get(name) as Map<string, OrderedIds>
-      for (const [value, entries] of lists) {
+    orderLists.forEach((list, o) => this.orders[o]?.load(list.keys, list.ids))
+    valueLists.forEach((lists, f) => {
+      for (const [value, list] of lists) {
         const ids = new OrderedIds()
-        ids.load(entries)
-        target.set(value, ids)
+        ids.load(list.keys, list.ids)
+        this.fields[f]?.set(value, ids)
       }
-    }
+    })
   }
 
   /** Follows one record's change: `record` undefined means it was deleted. */
   update(id: string, record: T | undefined): void {
     const before = this.indexed.get(id)
-    if (!record) {
-      if (!before) return
-      for (const ids of this.orders.values()) ids.delete(id)
-      for (const [name, values] of before.values) {
-        for (const value of values) this.fields.get(name)?.get(value)?.delete(id)
-      }
-      this.indexed.delete(id)
-      return
-    }
-    for (const [name, keyOf] of Object.entries(this.spec.orders))
-      this.orders.get(name)?.set(id, keyOf(record))
-    const created = this.spec.orders.created?.(record) ?? ''
-    const values = new Map<string, readonly string[]>()
-    for (const [name, valuesOf] of Object.entries(this.spec.fields)) {
-      const held = [...new Set(valuesOf(record))]
-      values.set(name, held)
-      const lists = this.fields.get(name) as Map<string, OrderedIds>
-      for (const value of before?.values.get(name) ?? []) {
-        if (!held.includes(value)) lists.get(value)?.delete(id)
-      }
-      for (const value of held) {
+    const after = record ? this.entryOf(record) : undefined
+    this.orders.forEach((ids, o) => {
+      const was = before?.keys[o]
+      const now = after?.keys[o]
+      if (was === now) return
+      if (was !== undefined) ids.remove(id, was)
+      if (now !== undefined) ids.insert(id, now)
+    })
+    this.fields.forEach((lists, f) => {
+      const was = before?.values[f] ?? NONE
+      const now = after?.values[f] ?? NONE
+      const wasCreated = before?.keys[this.created] as string
+      const nowCreated = after?.keys[this.created] as string
+      for (const value of was)
+        if (!now.includes(value) || wasCreated !== nowCreated)
+          lists.get(value)?.remove(id, wasCreated)
+      for (const value of now) {
         let ids = lists.get(value)
         if (!ids) lists.set(value, (ids = new OrderedIds()))
-        ids.set(id, created)
+        ids.insert(id, nowCreated)
       }
+    })
+    if (after) this.indexed.set(id, after)
+    else this.indexed.delete(id)
+  }
+
+  private entryOf(record: T): Indexed {
+    return {
+      keys: this.orderKeys.map(([, keyOf]) => keyOf(record)),
+      values: this.fieldValues.map(([, valuesOf]) => unique(valuesOf(record)))
     }
-    this.indexed.set(id, { values })
+  }
+
+  private lists(field: string): Map<string, OrderedIds> | undefined {
+    return this.fields[this.fieldValues.findIndex(([name]) => name === field)]
+  }
+
+  private order(name: string): OrderedIds | undefined {
+    return this.orders[this.orderKeys.findIndex(([n]) => n === name)]
   }
 
   query(q: ListQuery<T>): ListPage<T> {
-    const keyOf = this.spec.orders[q.order]
+    const keyOf = this.orderKeys.find(([name]) => name === q.order)?.[1]
     if (!keyOf) throw new Error(`no list order ${q.order}`)
     const items: T[] = []
     let next: Position | undefined
@@ -161,15 +198,13 @@ export class ListIndex<T extends { id: string }> {
   private candidates(q: ListQuery<T>, keyOf: (record: T) => string): Iterable<Position> {
     if (q.ids) return this.byIds(q, keyOf)
     // Field lists and date bounds are in creation order; another order walks its full list.
-    if (q.order !== 'created') {
-      const all = this.orders.get(q.order) as OrderedIds
-      return all.walk(q.descending, q.after)
-    }
+    if (q.order !== 'created')
+      return (this.order(q.order) as OrderedIds).walk(q.descending, q.after)
     const range = q.created ?? {}
     let narrowest: OrderedIds[] | undefined
     let narrowestSize = this.size
     for (const { field, values } of q.anyOf) {
-      const lists = this.fields.get(field)
+      const lists = this.lists(field)
       if (!lists) continue
       const chosen = [...new Set(values)]
         .map((v) => lists.get(v))
@@ -180,8 +215,7 @@ export class ListIndex<T extends { id: string }> {
         narrowestSize = size
       }
     }
-    if (!narrowest)
-      return (this.orders.get('created') as OrderedIds).walk(q.descending, q.after, range)
+    if (!narrowest) return (this.order('created') as OrderedIds).walk(q.descending, q.after, range)
     const walks = narrowest.map((ids) => ids.walk(q.descending, q.after, range))
     return walks.length === 1 ? (walks[0] as Generator<Position>) : mergeWalks(walks, q.descending)
   }

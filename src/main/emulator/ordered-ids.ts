@@ -20,25 +20,21 @@ export interface KeyRange {
   to?: string
 }
 
+/**
+ * The caller remembers each id's key (it holds the record), so the list keeps no map of its own:
+ * two arrays, binary-searched.
+ */
 export class OrderedIds {
   private keys: string[] = []
   private ids: string[] = []
-  private readonly keyOf = new Map<string, string>()
 
   get size(): number {
     return this.ids.length
   }
 
-  has(id: string): boolean {
-    return this.keyOf.has(id)
-  }
-
-  /** Adds the id at `key`, or moves it there. */
-  set(id: string, key: string): void {
-    const old = this.keyOf.get(id)
-    if (old === key) return
-    if (old !== undefined) this.removeAt(this.find(old, id))
+  insert(id: string, key: string): void {
     const at = this.firstAfterOrAt(key, id)
+    if (this.keys[at] === key && this.ids[at] === id) return
     if (at === this.ids.length) {
       this.keys.push(key)
       this.ids.push(id)
@@ -46,23 +42,42 @@ export class OrderedIds {
       this.keys.splice(at, 0, key)
       this.ids.splice(at, 0, id)
     }
-    this.keyOf.set(id, key)
   }
 
-  delete(id: string): void {
-    const key = this.keyOf.get(id)
-    if (key === undefined) return
-    this.removeAt(this.find(key, id))
-    this.keyOf.delete(id)
+  /** Takes out the id held at `key`. */
+  remove(id: string, key: string): void {
+    const at = this.firstAfterOrAt(key, id)
+    if (this.keys[at] !== key || this.ids[at] !== id) return
+    if (at === this.ids.length - 1) {
+      this.keys.pop()
+      this.ids.pop()
+    } else {
+      this.keys.splice(at, 1)
+      this.ids.splice(at, 1)
+    }
   }
 
-  /** Replaces the content at once (start-up): one sort instead of one insert per record. */
-  load(entries: Iterable<Position>): void {
-    const all = [...entries].sort((a, b) => compare(a.key, a.id, b.key, b.id))
-    this.keys = all.map((e) => e.key)
-    this.ids = all.map((e) => e.id)
-    this.keyOf.clear()
-    for (const e of all) this.keyOf.set(e.id, e.key)
+  /**
+   * Replaces the content at once (start-up): the records mostly come in creation order, so the
+   * lists are usually sorted already and only checked; otherwise one sort, not one insert each.
+   */
+  load(keys: string[], ids: string[]): void {
+    let sorted = true
+    for (let i = 1; i < ids.length && sorted; i++)
+      sorted =
+        compare(keys[i - 1] as string, ids[i - 1] as string, keys[i] as string, ids[i] as string) <
+        0
+    if (sorted) {
+      this.keys = keys
+      this.ids = ids
+      return
+    }
+    const order = ids.map((_, i) => i)
+    order.sort((a, b) =>
+      compare(keys[a] as string, ids[a] as string, keys[b] as string, ids[b] as string)
+    )
+    this.keys = order.map((i) => keys[i] as string)
+    this.ids = order.map((i) => ids[i] as string)
   }
 
   /**
@@ -110,23 +125,6 @@ export class OrderedIds {
   private firstAfter(key: string, id: string): number {
     const at = this.firstAfterOrAt(key, id)
     return this.keys[at] === key && this.ids[at] === id ? at + 1 : at
-  }
-
-  private find(key: string, id: string): number {
-    const at = this.firstAfterOrAt(key, id)
-    if (this.keys[at] !== key || this.ids[at] !== id)
-      throw new Error(`ordered index lost ${id} at ${key}`)
-    return at
-  }
-
-  private removeAt(at: number): void {
-    if (at === this.ids.length - 1) {
-      this.keys.pop()
-      this.ids.pop()
-    } else {
-      this.keys.splice(at, 1)
-      this.ids.splice(at, 1)
-    }
   }
 }
 

@@ -5,12 +5,13 @@
  * that nothing is answered or posted before it would survive a crash. Without a file it keeps the
  * state in memory only.
  */
-import { stat } from 'node:fs/promises'
-import { rm } from 'node:fs/promises'
+import { mkdir, readdir, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { AppError } from '../../shared/errors'
 import type { Commit, SegmentFile } from './change-log'
 import {
+  encodeEvent,
   loadState,
   Segment,
   segmentPath,
@@ -18,8 +19,7 @@ import {
   syncDir,
   writeSnapshot
 } from './persistence'
-import type { Collection, EmulatorState } from './types'
-import { dirname } from 'node:path'
+import type { Collection, EmulatorState, StarkEvent } from './types'
 
 export interface StoreOptions {
   /** Without a file, nothing is written. */
@@ -28,8 +28,8 @@ export interface StoreOptions {
   fresh: () => EmulatorState
   /**
    * The log is compacted into a snapshot once it is larger than the last snapshot and than this
-   * (default 8 MiB): each change is then written at most about twice, and a start reads at most
-   * about two snapshots' worth.
+   * (default 64 KiB): each change is then written about twice (in the log, then in a snapshot)
+   * whatever the state's size, and a start reads at most about two snapshots' worth.
    */
   compactMinBytes?: number
   log?: (line: string) => void
@@ -53,7 +53,9 @@ interface Waiter {
   reject: (error: unknown) => void
 }
 
-const DEFAULT_COMPACT_MIN_BYTES = 8 * 1024 * 1024
+const DEFAULT_COMPACT_MIN_BYTES = 64 * 1024
+/** A clean stop folds a log this large (relative to the snapshot) into it, for a quick next start. */
+const COMPACT_AT_STOP = 0.25
 
 export class StateStore {
   private segment: Segment | undefined
@@ -101,6 +103,8 @@ export class StateStore {
   static async open(options: StoreOptions): Promise<StateStore> {
     const { file } = options
     if (!file) return new StateStore(options.fresh(), 0, options, 0, 0)
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 })
+    await removeAbandonedSnapshots(file)
     const loaded = await loadState(file, options.fresh)
     let snapshotBytes: number
     let segments: SegmentFile[] = loaded.segments
@@ -158,7 +162,10 @@ export class StateStore {
     }
   }
 
-  /** Writes what is pending and the current time, then closes the files. */
+  /**
+   * Writes what is pending and the current time, then closes the files. A log grown to a quarter
+   * of the snapshot is folded into it first, so that the next start reads the snapshot alone.
+   */
   async close(): Promise<void> {
     if (this.closed || !this.segment) return
     this.touch()
@@ -168,8 +175,12 @@ export class StateStore {
       this.closed = true
       while (this.flushing) await this.flushing
       while (this.snapshotting) await this.snapshotting
-      await this.segment.close()
     }
+    if (!this.failure && this.logBytes >= this.snapshotBytes * COMPACT_AT_STOP) {
+      await this.compact()
+      while (this.snapshotting) await this.snapshotting
+    }
+    await this.segment.close()
   }
 
   // --- Group commit ---
@@ -223,7 +234,9 @@ export class StateStore {
       for (const id of ids) {
         const value = records[name][id]
         if (value === undefined) ((commit.del ??= {})[name] ??= []).push(id)
-        else ((commit.put ??= {})[name] ??= {})[id] = value
+        else
+          ((commit.put ??= {})[name] ??= {})[id] =
+            name === 'events' ? encodeEvent(state, value as StarkEvent) : value
       }
     }
     this.dirty.clear()
@@ -293,6 +306,13 @@ export class StateStore {
       })
       .finally(() => (this.snapshotting = undefined))
   }
+}
+
+/** A snapshot write cut short by a crash leaves its temporary file: the snapshot itself is whole. */
+async function removeAbandonedSnapshots(file: string): Promise<void> {
+  const prefix = `${basename(file)}.tmp-`
+  for (const name of await readdir(dirname(file)))
+    if (name.startsWith(prefix)) await rm(join(dirname(file), name), { force: true })
 }
 
 async function openSegment(file: string): Promise<Segment> {
