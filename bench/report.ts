@@ -1,6 +1,6 @@
 /**
  * Turns one run's figures into the table, the verdicts and the JSON record. Every figure in the
- * table comes from the same invocation; the targets are the issue's (#3, "Performance").
+ * table comes from the same invocation; the targets are the issues' (#3 and #7, "Performance").
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -9,6 +9,8 @@ import type { CliRunFigures } from './cli-full-run'
 import type { DeliveryFigures } from './deliveries'
 import type { FullRunFigures } from './full-run'
 import type { LatencyFigures } from './latency'
+import type { ScaleFigures } from './scale'
+import { scaleNote, scaleRows, scaleVerdicts } from './scale-report'
 
 export const TARGETS = {
   /** The webhook server reaches at least this share of the raw crypto.verify rate. */
@@ -45,6 +47,8 @@ export interface BenchResults {
   maxSpeedRun: FullRunFigures | undefined
   /** The full default run as the CLI runs it, at max and at fixed speeds. */
   cliRuns: CliRunFigures[]
+  /** Whether the cost stays linear at any size (issue 7). */
+  scale?: ScaleFigures
   verdicts: Verdict[]
 }
 
@@ -78,7 +82,8 @@ export function verdictsOf(
   deliveries: DeliveryFigures,
   fullRuns: FullRunFigures[],
   maxSpeedRun: FullRunFigures | undefined,
-  cliRuns: CliRunFigures[] = []
+  cliRuns: CliRunFigures[] = [],
+  scale?: ScaleFigures
 ): Verdict[] {
   const vsRaw = deliveries.server.perSecond / deliveries.rawVerify.perSecond
   const vsParse = deliveries.server.perSecond / deliveries.parse.perSecond
@@ -105,7 +110,8 @@ export function verdictsOf(
         : `no correct run among ${fullRuns.length}`,
       pass: maxSpeedRun !== undefined && maxSpeedRun.wallMs < TARGETS.fullRunMs
     },
-    ...cliVerdicts(cliRuns)
+    ...cliVerdicts(cliRuns),
+    ...(scale ? scaleVerdicts(scale) : [])
   ]
 }
 
@@ -198,7 +204,7 @@ export function render(results: BenchResults): string {
       chosen ? mark(vRun) : ''
     ])
   }
-  const cliVerdictList = verdicts.slice(3)
+  const cliVerdictList = verdicts.slice(3, 3 + cliVerdicts(results.cliRuns ?? []).length)
   for (const run of results.cliRuns ?? []) {
     const isMax = run.speed === 'max'
     const verdict = cliVerdictList.find((v) => v.target.startsWith('CLI full default run'))
@@ -212,9 +218,11 @@ export function render(results: BenchResults): string {
       isMax && verdict ? mark(verdict) : ''
     ])
   }
+  if (results.scale) rows.push(...scaleRows(results.scale).map((row) => [...row, '']))
   const lines = [
     table(rows),
     '',
+    ...(results.scale ? [scaleNote(results.scale)] : []),
     `deliveries: ${d.options.requests} signed bodies of ${d.bodyBytes} B to the server ` +
       `(${d.options.parseRequests} to the event.parse handler), ${d.options.concurrency} ` +
       `keep-alive connections from a child process, ${d.options.rounds} interleaved rounds; ` +
@@ -225,12 +233,6 @@ export function render(results: BenchResults): string {
     ''
   ]
   for (const v of verdicts) lines.push(`${mark(v)}  ${v.target}: ${v.measured}`)
-  if ((results.cliRuns ?? []).length > 0)
-    lines.push(
-      'note: the CLI runs use the embedded emulator with its state file, which today is rewritten ' +
-        'whole on every change (being made incremental in parallel): the --speed max figure is ' +
-        "today's, bounded by that persistence, not by the clock"
-    )
   for (const run of results.cliRuns ?? []) {
     if (run.errorTail) lines.push(`note: the CLI run at ${run.speed} failed:\n${run.errorTail}`)
   }

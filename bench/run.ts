@@ -6,6 +6,8 @@
  *
  * Options: --requests N (5000) --parse-requests N (1000) --concurrency N (32) --rounds N (10)
  *          --speeds a,b,c (20000,200000,2000000) --cli-speeds a,b (max,20000) --out FILE
+ *          --scale-sizes a,b,c (80,320,1280) --scale-speed N|max (max) --scale-interval-minutes N (30)
+ *          --scale-only: only the scale part (issue 7)
  */
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -15,6 +17,8 @@ import { measureDeliveries } from './deliveries'
 import { measureFullRun, type FullRunFigures } from './full-run'
 import { measureLatency } from './latency'
 import { startLoadClient } from './load'
+import { measureScale } from './scale'
+import { renderScale } from './scale-report'
 import {
   fastestCorrect,
   machineInfo,
@@ -39,6 +43,10 @@ async function main(): Promise<void> {
       rounds: { type: 'string', default: '10' },
       speeds: { type: 'string', default: '20000,200000,2000000' },
       'cli-speeds': { type: 'string', default: 'max,20000' },
+      'scale-sizes': { type: 'string', default: '80,320,1280' },
+      'scale-speed': { type: 'string', default: 'max' },
+      'scale-interval-minutes': { type: 'string', default: '30' },
+      'scale-only': { type: 'boolean', default: false },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
   })
@@ -53,6 +61,22 @@ async function main(): Promise<void> {
     return speed
   })
   const progress = (line: string): boolean => process.stderr.write(`bench: ${line}\n`)
+  const scaleOptions = {
+    sizes: values['scale-sizes'].split(',').map((s) => {
+      const n = positive('scale-sizes', s.trim())
+      if (n % 10 !== 0) throw new Error('--scale-sizes must be multiples of 10 (batches of 10)')
+      return n
+    }),
+    speed: values['scale-speed'],
+    intervalMinutes: positive('scale-interval-minutes', values['scale-interval-minutes']),
+    progress
+  }
+  if (values['scale-only']) {
+    const scale = await measureScale(scaleOptions)
+    await writeResults(values.out, { startedAt: new Date().toISOString(), scale } as never)
+    process.stdout.write(`\n${renderScale(scale)}\n\nwritten to ${values.out}\n`)
+    return
+  }
 
   const startedAt = new Date().toISOString()
   const machine = machineInfo()
@@ -96,6 +120,8 @@ async function main(): Promise<void> {
     cliRuns.push(await measureCliRun(speed, 3, 300_000))
   }
 
+  const scale = await measureScale(scaleOptions)
+
   const results: BenchResults = {
     startedAt,
     machine: {
@@ -107,7 +133,8 @@ async function main(): Promise<void> {
     fullRuns,
     maxSpeedRun,
     cliRuns,
-    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns)
+    scale,
+    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns, scale)
   }
   await writeResults(values.out, results)
   process.stdout.write(`\n${render(results)}\n\nwritten to ${values.out}\n`)
