@@ -12,6 +12,7 @@ import {
   readFile,
   rm,
   stat,
+  symlink,
   writeFile
 } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -199,6 +200,58 @@ describe('emulator persistence', () => {
       message: expect.stringContaining(segment!.file) as unknown
     })
   })
+
+  it.skipIf(process.platform !== 'linux')(
+    'When the disk refuses a write, Then nothing more is acknowledged and a restart holds what was (Linux: /dev/full)',
+    async () => {
+      const dir = await tempDir()
+      const stateFile = join(dir, 'emulator-state.json')
+      const lines: string[] = []
+      const emulator = await startEmulator({
+        stateFile,
+        speed: 0,
+        seed: 13,
+        compactMinBytes: 1,
+        log: (line) => lines.push(line)
+      })
+      const keys = generateKeyPair()
+      const projectId = emulator.registerProject(keys.publicPem)
+      const sdk = connectStark(
+        { kind: 'emulator', url: emulator.url },
+        { projectId, privateKey: keys.privatePem }
+      )
+      // The next log segments are a full disk: the first compaction switches to one of them.
+      const [current] = await listSegments(stateFile)
+      const full: string[] = []
+      for (let seq = current!.firstSeq + 1; seq < current!.firstSeq + 200; seq++) {
+        const path = `${stateFile}.log-${String(seq).padStart(12, '0')}`
+        await symlink('/dev/full', path)
+        full.push(path)
+      }
+      const acknowledged: string[] = []
+      let refused: unknown
+      for (let i = 0; i < 50 && refused === undefined; i++) {
+        try {
+          const [invoice] = await sdk.invoice.create([
+            new sdk.Invoice({ amount: 1_000 + i, name: 'Ana Souza', taxId: '012.345.678-90' })
+          ])
+          acknowledged.push(invoice!.id)
+        } catch (error) {
+          refused = error
+        }
+      }
+      expect((refused as { status?: number }).status).toBe(500)
+      expect(acknowledged.length).toBeGreaterThan(0)
+      await expect(sdk.balance.get()).rejects.toMatchObject({ status: 500 })
+      expect(lines.join('\n')).toContain('could not write its state')
+      await expect(emulator.stop()).rejects.toMatchObject({ code: 'state_write_failed' })
+
+      for (const path of full) await rm(path)
+      const restarted = await start(stateFile)
+      cleanups.push(() => restarted.emulator.stop())
+      for (const id of acknowledged) expect((await restarted.sdk.invoice.get(id)).id).toBe(id)
+    }
+  )
 
   it('When the state file is a version 1 file of the previous release, Then it loads, continues, and is kept as version 2', async () => {
     const dir = await tempDir()

@@ -70,6 +70,8 @@ export class StateStore {
   private snapshotting: Promise<void> | undefined
   private failure: AppError | undefined
   private closed = false
+  /** After a failed compaction, the log size at which to try again. */
+  private retryCompactionAt = 0
   private readonly compactMinBytes: number
   private readonly log: (line: string) => void
   /** Virtual time, written with every commit so that a restart resumes from it. */
@@ -171,16 +173,18 @@ export class StateStore {
     this.touch()
     try {
       await this.save()
+      this.closed = true
+      await this.settled()
+      if (this.logBytes >= this.snapshotBytes * COMPACT_AT_STOP) await this.compact()
     } finally {
       this.closed = true
-      while (this.flushing) await this.flushing
-      while (this.snapshotting) await this.snapshotting
+      await this.settled()
+      await this.segment.close()
     }
-    if (!this.failure && this.logBytes >= this.snapshotBytes * COMPACT_AT_STOP) {
-      await this.compact()
-      while (this.snapshotting) await this.snapshotting
-    }
-    await this.segment.close()
+  }
+
+  private async settled(): Promise<void> {
+    while (this.flushing || this.snapshotting) await (this.flushing ?? this.snapshotting)
   }
 
   // --- Group commit ---
@@ -272,7 +276,7 @@ export class StateStore {
     return (
       !this.snapshotting &&
       !this.closed &&
-      this.logBytes >= Math.max(this.compactMinBytes, this.snapshotBytes)
+      this.logBytes >= Math.max(this.compactMinBytes, this.snapshotBytes, this.retryCompactionAt)
     )
   }
 
@@ -283,13 +287,26 @@ export class StateStore {
    */
   private async compact(): Promise<void> {
     const file = this.options.file as string
+    // No commit is written while this runs (it runs inside the flush loop), so `seq` holds.
     const seq = this.seq
+    const previous = this.segment as Segment
+    try {
+      this.segment = await openSegment(segmentPath(file, seq + 1))
+    } catch (error) {
+      // Commits go on in the current segment; compaction is tried again once the log has grown.
+      this.retryCompactionAt = this.logBytes + this.compactMinBytes
+      this.log(`emulator: could not start a new log segment beside ${file}: ${String(error)}`)
+      return
+    }
+    await previous
+      .close()
+      .catch((error: unknown) =>
+        this.log(`emulator: could not close ${previous.file}: ${String(error)}`)
+      )
     this.state.clockNow = this.now()
     const text = snapshotText(this.state, seq)
-    const previous = this.segment as Segment
-    this.segment = await openSegment(segmentPath(file, seq + 1))
     this.logBytes = 0
-    await previous.close()
+    this.retryCompactionAt = 0
     const covered = [...this.older, previous.file]
     this.older = []
     this.snapshotting = writeSnapshot(file, text)
