@@ -48,11 +48,20 @@ const NONE: readonly string[] = []
 const unique = (values: readonly string[]): readonly string[] =>
   values.length === 0 ? NONE : values.length === 1 ? [values[0] as string] : [...new Set(values)]
 
-/** What a record is indexed under: its key in each order and its values in each field. */
-interface Indexed {
-  keys: string[]
-  values: (readonly string[])[]
+type LoadLists = Map<string, { keys: string[]; ids: string[] }>
+
+function addTo(lists: LoadLists, value: string, key: string, id: string): void {
+  let list = lists.get(value)
+  if (!list) lists.set(value, (list = { keys: [], ids: [] }))
+  list.keys.push(key)
+  list.ids.push(id)
 }
+
+/**
+ * What a record is indexed under, in one array (tens of thousands are built at start-up): its key
+ * in each order, then its values in each field (a string for one value, an array for several).
+ */
+type Indexed = (string | readonly string[] | undefined)[]
 
 export class ListIndex<T extends { id: string }> {
   private readonly orderKeys: [string, (record: T) => string][]
@@ -107,18 +116,15 @@ export class ListIndex<T extends { id: string }> {
       const { id } = record
       for (let o = 0; o < orderLists.length; o++) {
         const list = orderLists[o] as { keys: string[]; ids: string[] }
-        list.keys.push(entry.keys[o] as string)
+        list.keys.push(entry[o] as string)
         list.ids.push(id)
       }
-      const created = entry.keys[this.created] as string
+      const created = entry[this.created] as string
       for (let f = 0; f < valueLists.length; f++) {
-        const lists = valueLists[f] as Map<string, { keys: string[]; ids: string[] }>
-        for (const value of entry.values[f] as readonly string[]) {
-          let list = lists.get(value)
-          if (!list) lists.set(value, (list = { keys: [], ids: [] }))
-          list.keys.push(created)
-          list.ids.push(id)
-        }
+        const lists = valueLists[f] as LoadLists
+        const held = entry[this.orderKeys.length + f]
+        if (typeof held === 'string') addTo(lists, held, created, id)
+        else for (const value of held ?? NONE) addTo(lists, value, created, id)
       }
       this.indexed.set(id, entry)
     }
@@ -137,17 +143,17 @@ export class ListIndex<T extends { id: string }> {
     const before = this.indexed.get(id)
     const after = record ? this.entryOf(record) : undefined
     this.orders.forEach((ids, o) => {
-      const was = before?.keys[o]
-      const now = after?.keys[o]
+      const was = before?.[o] as string | undefined
+      const now = after?.[o] as string | undefined
       if (was === now) return
       if (was !== undefined) ids.remove(id, was)
       if (now !== undefined) ids.insert(id, now)
     })
     this.fields.forEach((lists, f) => {
-      const was = before?.values[f] ?? NONE
-      const now = after?.values[f] ?? NONE
-      const wasCreated = before?.keys[this.created] as string
-      const nowCreated = after?.keys[this.created] as string
+      const was = before ? this.valuesAt(before, f) : NONE
+      const now = after ? this.valuesAt(after, f) : NONE
+      const wasCreated = before?.[this.created] as string
+      const nowCreated = after?.[this.created] as string
       for (const value of was)
         if (!now.includes(value) || wasCreated !== nowCreated)
           lists.get(value)?.remove(id, wasCreated)
@@ -162,10 +168,21 @@ export class ListIndex<T extends { id: string }> {
   }
 
   private entryOf(record: T): Indexed {
-    return {
-      keys: this.orderKeys.map(([, keyOf]) => keyOf(record)),
-      values: this.fieldValues.map(([, valuesOf]) => unique(valuesOf(record)))
+    const entry: Indexed = new Array(this.orderKeys.length + this.fieldValues.length)
+    let i = 0
+    for (const [, keyOf] of this.orderKeys) entry[i++] = keyOf(record)
+    for (const [, valuesOf] of this.fieldValues) {
+      const values = valuesOf(record)
+      // A copy when several: the record's own array may change later (a tag pushed on credit).
+      entry[i++] =
+        values.length === 0 ? undefined : values.length === 1 ? values[0] : unique(values)
     }
+    return entry
+  }
+
+  private valuesAt(entry: Indexed, field: number): readonly string[] {
+    const held = entry[this.orderKeys.length + field]
+    return held === undefined ? NONE : typeof held === 'string' ? [held] : held
   }
 
   private lists(field: string): Map<string, OrderedIds> | undefined {
