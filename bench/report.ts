@@ -1,6 +1,6 @@
 /**
  * Turns one run's figures into the table, the verdicts and the JSON record. Every figure in the
- * table comes from the same invocation; the targets are the issue's (#3, "Performance").
+ * table comes from the same invocation; the targets are the issues' (#3 and #7, "Performance").
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
@@ -10,6 +10,8 @@ import type { DeliveryFigures } from './deliveries'
 import type { FullRunFigures } from './full-run'
 import type { JournalOpenFigures } from './journal-open'
 import type { LatencyFigures } from './latency'
+import type { ScaleFigures } from './scale'
+import { scaleNote, scaleRows, scaleVerdicts } from './scale-report'
 
 export const TARGETS = {
   /** The webhook server reaches at least this share of the raw crypto.verify rate. */
@@ -50,6 +52,8 @@ export interface BenchResults {
   /** The full default run as the CLI runs it, at max and at fixed speeds. */
   cliRuns: CliRunFigures[]
   journalOpen: JournalOpenFigures
+  /** Whether the cost stays linear at any size (issue 7). */
+  scale?: ScaleFigures
   verdicts: Verdict[]
 }
 
@@ -85,7 +89,8 @@ export function verdictsOf(
   fullRuns: FullRunFigures[],
   maxSpeedRun: FullRunFigures | undefined,
   cliRuns: CliRunFigures[] = [],
-  journalOpen?: JournalOpenFigures
+  journalOpen?: JournalOpenFigures,
+  scale?: ScaleFigures
 ): Verdict[] {
   const vsRaw = deliveries.server.perSecond / deliveries.rawVerify.perSecond
   const vsParse = deliveries.server.perSecond / deliveries.parse.perSecond
@@ -113,7 +118,8 @@ export function verdictsOf(
       pass: maxSpeedRun !== undefined && maxSpeedRun.wallMs < TARGETS.fullRunMs
     },
     ...cliVerdicts(cliRuns),
-    ...journalVerdicts(journalOpen)
+    ...journalVerdicts(journalOpen),
+    ...(scale ? scaleVerdicts(scale) : [])
   ]
 }
 
@@ -223,7 +229,7 @@ export function render(results: BenchResults): string {
       chosen ? mark(vRun) : ''
     ])
   }
-    for (const run of results.cliRuns ?? []) {
+  for (const run of results.cliRuns ?? []) {
     const isMax = run.speed === 'max'
     const verdict = verdicts.find((v) => v.target.startsWith('CLI full default run'))
     rows.push([
@@ -256,9 +262,11 @@ export function render(results: BenchResults): string {
         mark(vOpenPeak)
       ]
     )
+  if (results.scale) rows.push(...scaleRows(results.scale).map((row) => [...row, '']))
   const lines = [
     table(rows),
     '',
+    ...(results.scale ? [scaleNote(results.scale)] : []),
     `deliveries: ${d.options.requests} signed bodies of ${d.bodyBytes} B to the server ` +
       `(${d.options.parseRequests} to the event.parse handler), ${d.options.concurrency} ` +
       `keep-alive connections from a child process, ${d.options.rounds} interleaved rounds; ` +
@@ -269,12 +277,6 @@ export function render(results: BenchResults): string {
     ''
   ]
   for (const v of verdicts) lines.push(`${mark(v)}  ${v.target}: ${v.measured}`)
-  if ((results.cliRuns ?? []).length > 0)
-    lines.push(
-      'note: the CLI runs use the embedded emulator with its state file, which today is rewritten ' +
-        'whole on every change (being made incremental in parallel): the --speed max figure is ' +
-        "today's, bounded by that persistence, not by the clock"
-    )
   for (const run of results.cliRuns ?? []) {
     if (run.errorTail) lines.push(`note: the CLI run at ${run.speed} failed:\n${run.errorTail}`)
   }

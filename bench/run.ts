@@ -7,6 +7,8 @@
  * Options: --requests N (5000) --parse-requests N (1000) --concurrency N (32) --rounds N (10)
  *          --speeds a,b,c (20000,200000,2000000) --cli-speeds a,b (max,20000)
  *          --journal-entries N (100000) --out FILE
+ *          --scale-sizes a,b,c (80,320,1280) --scale-speed N|max (max) --scale-interval-minutes N (30)
+ *          --scale-only: only the scale part (issue 7)
  */
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +19,8 @@ import { measureFullRun, type FullRunFigures } from './full-run'
 import { measureJournalOpen } from './journal-open'
 import { measureLatency } from './latency'
 import { startLoadClient } from './load'
+import { measureScale } from './scale'
+import { renderScale } from './scale-report'
 import {
   fastestCorrect,
   machineInfo,
@@ -42,6 +46,10 @@ async function main(): Promise<void> {
       speeds: { type: 'string', default: '20000,200000,2000000' },
       'cli-speeds': { type: 'string', default: 'max,20000' },
       'journal-entries': { type: 'string', default: '100000' },
+      'scale-sizes': { type: 'string', default: '80,320,1280' },
+      'scale-speed': { type: 'string', default: 'max' },
+      'scale-interval-minutes': { type: 'string', default: '30' },
+      'scale-only': { type: 'boolean', default: false },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
   })
@@ -57,6 +65,22 @@ async function main(): Promise<void> {
   })
   const journalEntries = positive('journal-entries', values['journal-entries'])
   const progress = (line: string): boolean => process.stderr.write(`bench: ${line}\n`)
+  const scaleOptions = {
+    sizes: values['scale-sizes'].split(',').map((s) => {
+      const n = positive('scale-sizes', s.trim())
+      if (n % 10 !== 0) throw new Error('--scale-sizes must be multiples of 10 (batches of 10)')
+      return n
+    }),
+    speed: values['scale-speed'],
+    intervalMinutes: positive('scale-interval-minutes', values['scale-interval-minutes']),
+    progress
+  }
+  if (values['scale-only']) {
+    const scale = await measureScale(scaleOptions)
+    await writeResults(values.out, { startedAt: new Date().toISOString(), scale } as never)
+    process.stdout.write(`\n${renderScale(scale)}\n\nwritten to ${values.out}\n`)
+    return
+  }
 
   const startedAt = new Date().toISOString()
   const machine = machineInfo()
@@ -102,6 +126,8 @@ async function main(): Promise<void> {
   progress(`opening a ${journalEntries}-entry journal, next to the previous release's way`)
   const journalOpen = await measureJournalOpen(journalEntries)
 
+  const scale = await measureScale(scaleOptions)
+
   const results: BenchResults = {
     startedAt,
     machine: {
@@ -114,7 +140,8 @@ async function main(): Promise<void> {
     maxSpeedRun,
     cliRuns,
     journalOpen,
-    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns, journalOpen)
+    scale,
+    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns, journalOpen, scale)
   }
   await writeResults(values.out, results)
   process.stdout.write(`\n${render(results)}\n\nwritten to ${values.out}\n`)

@@ -16,6 +16,21 @@ const USAGE = `Usage: npm run emulator -- [--port P] [--speed N|max] [--state-fi
   --seed        seed for the sandbox's random choices (payment delays, ids)
   --json        print one JSON line {"url","publicKey"} when ready`
 
+/**
+ * `npm run emulator` starts this process through `sh -c`, and npm forwards SIGTERM and SIGINT to
+ * that shell only. A shell killed by SIGTERM does not pass it on, and this process would run on
+ * with nobody left to stop it: so when the shell npm started it in is gone, it stops as if
+ * signalled. (npm runs it with node directly, not the tsx launcher, so that shell is the parent.)
+ */
+function stopWithLauncher(stop: () => void): void {
+  if (process.env.npm_lifecycle_event !== 'emulator' || process.platform === 'win32') return
+  const launcher = process.ppid
+  const watch = setInterval(() => {
+    if (process.ppid !== launcher) stop()
+  }, 500)
+  watch.unref()
+}
+
 function fail(message: string): never {
   process.stderr.write(`${message}\n\n${USAGE}\n`)
   process.exit(2)
@@ -67,6 +82,7 @@ async function main(): Promise<void> {
   }
   process.on('SIGINT', () => stop())
   process.on('SIGTERM', () => stop())
+  stopWithLauncher(() => stop())
   const emulator = await startEmulator({
     port: number('port', values.port, 0),
     speed: speed(values.speed),

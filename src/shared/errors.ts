@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'state_damaged',
   /** The journal could not be written (disk full, permissions): nothing more is recorded or acted on. */
   'journal_failed',
+  /** A state file could not be written (disk full, permissions): nothing more is accepted. */
+  'state_write_failed',
   /** Refused for safety (production credentials, a key of the wrong kind). */
   'refused',
   /** Allowed only after the user confirms a stated risk (e.g. a secret stored without OS protection). */

@@ -33,5 +33,6 @@ export function postLedger(
   const id = core.digits(32)
   core.state.ledger.push({ id, amount, description, source, created: core.iso() })
   core.state.balance += amount
+  core.touched()
   return id
 }

@@ -1,16 +1,24 @@
 /**
  * The emulator's shared core: state, clock, randomness, ids, the persisted job queue and event
  * emission. Resource modules (invoices, transfers, events) receive this object and nothing else.
+ *
+ * Every change to a stored record goes through `put`, `remove` or `changed`: the indexes follow it
+ * at once and the store writes it with the next commit. A change made behind their back would be
+ * lost on restart and missing from the lists, so records are never edited without one of them.
  */
 import { generateKeyPairSync } from 'node:crypto'
 import type { Clock, TimerId } from '../time/clock'
 import { createRng, type Rng } from '../time/rng'
 import type { Faults, SandboxBehaviour } from './config'
+import { EmulatorIndexes } from './indexes'
+import type { StateStore } from './state-store'
 import type {
+  Collection,
   EmulatorState,
   InvoiceLog,
   Job,
   JobInput,
+  RecordOf,
   StarkEvent,
   Subscription,
   TransferLog
@@ -24,8 +32,6 @@ export interface EmulatorCoreOptions {
   clock: Clock
   config: SandboxBehaviour
   faults: Faults
-  /** Persists the state; awaited before answering a mutating request. */
-  save: () => Promise<void>
   log?: (line: string) => void
 }
 
@@ -39,17 +45,20 @@ export class EmulatorCore {
   private readonly eventListeners: ((event: StarkEvent) => void)[] = []
   /** Last `iso()` stamp of the current time, in microseconds. */
   private lastNowStamp = 0
-  readonly save: () => Promise<void>
+  readonly state: EmulatorState
+  readonly indexes: EmulatorIndexes
   readonly log: (line: string) => void
 
   constructor(
-    readonly state: EmulatorState,
+    readonly store: StateStore,
     options: EmulatorCoreOptions
   ) {
+    const state = store.state
+    this.state = state
+    this.indexes = new EmulatorIndexes(state)
     this.clock = options.clock
     this.config = options.config
     this.faults = options.faults
-    this.save = options.save
     this.log = options.log ?? (() => undefined)
     // Continue the random stream where the last run left it, so a restart does not replay draws.
     this.rng = createRng(state.rngSeed + state.usedIds)
@@ -57,6 +66,38 @@ export class EmulatorCore {
 
   now(): number {
     return this.clock.now()
+  }
+
+  // --- Changes: every edit of a stored record is announced here ---
+
+  /** Stores a new or replaced record. */
+  put<C extends Collection>(collection: C, id: string, record: RecordOf<C>): void {
+    ;(this.state[collection] as Record<string, RecordOf<C>>)[id] = record
+    this.changed(collection, id)
+  }
+
+  remove(collection: Collection, id: string): void {
+    delete (this.state[collection] as Record<string, unknown>)[id]
+    this.changed(collection, id)
+  }
+
+  /** After editing a stored record in place. */
+  changed(collection: Collection, id: string): void {
+    this.indexes.update(this.state, collection, id)
+    this.store.mark(collection, id)
+  }
+
+  /** After changing the balance or the ledger alone. */
+  touched(): void {
+    this.store.touch()
+  }
+
+  /**
+   * Resolves once every change made so far is on disk. Awaited before anything leaves the
+   * emulator (an answer, a webhook), so that nothing seen outside can be lost in a crash.
+   */
+  save(): Promise<void> {
+    return this.store.save()
   }
 
   /** Stark's datetime format: microseconds and an explicit `+00:00`. */
@@ -107,18 +148,23 @@ export class EmulatorCore {
 
   schedule(input: JobInput): Job {
     const job = { ...input, id: `job-${this.state.usedIds++}` } as Job
-    this.state.jobs[job.id] = job
+    this.put('jobs', job.id, job)
     this.arm(job)
     return job
   }
 
-  cancelJobs(predicate: (job: Job) => boolean): void {
-    for (const job of Object.values(this.state.jobs)) {
-      if (!predicate(job)) continue
-      delete this.state.jobs[job.id]
-      const timer = this.timers.get(job.id)
+  /**
+   * Cancels the jobs acting on one record (`invoice:<id>`, `transfer:<id>`, `event:<id>` or
+   * `webhook:<id>`) whose kind is one of `kinds` (any kind when omitted).
+   */
+  cancelJobs(subject: string, kinds?: readonly Job['kind'][]): void {
+    for (const id of this.indexes.jobs.ids(subject)) {
+      const job = this.state.jobs[id]
+      if (!job || (kinds && !kinds.includes(job.kind))) continue
+      this.remove('jobs', id)
+      const timer = this.timers.get(id)
       if (timer !== undefined) this.clock.cancel(timer)
-      this.timers.delete(job.id)
+      this.timers.delete(id)
     }
   }
 
@@ -146,33 +192,34 @@ export class EmulatorCore {
     )
   }
 
+  /**
+   * Runs a due job. Its changes reach the disk with the next group commit, not one fsync per job:
+   * what leaves the emulator waits for them (answers and webhook posts await `save`).
+   */
   private async fire(job: Job): Promise<void> {
     this.timers.delete(job.id)
     if (!this.state.jobs[job.id]) return
-    delete this.state.jobs[job.id]
+    this.remove('jobs', job.id)
     const handler = this.handlers.get(job.kind)
     if (!handler) throw new Error(`no handler for emulator job ${job.kind}`)
-    try {
-      await handler(job)
-    } finally {
-      this.state.clockNow = this.now()
-      await this.save()
-    }
+    await handler(job)
   }
 
   // --- Events ---
 
   /** Every log becomes an event; the events module delivers it to subscribed webhooks. */
   emit(subscription: Subscription, log: InvoiceLog | TransferLog): StarkEvent {
+    // A stored log never changes, so the event holds that very log: memory and disk keep it once.
+    const logs = subscription === 'invoice' ? this.state.invoiceLogs : this.state.transferLogs
     const event: StarkEvent = {
       id: this.newId(),
       created: this.iso(),
       isDelivered: false,
       subscription,
       workspaceId: this.state.workspaceId,
-      log: structuredClone(log)
+      log: logs[log.id] === log ? log : structuredClone(log)
     }
-    this.state.events[event.id] = event
+    this.put('events', event.id, event)
     for (const listener of this.eventListeners) listener(event)
     return event
   }
@@ -200,7 +247,6 @@ export function newState(now: number, seed: number): EmulatorState {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
   const created = new Date(now).toISOString().replace('Z', '+00:00')
   return {
-    version: 1,
     workspaceId: String(5_000_000_000_000_000 + (seed % 999_999_999_999_999)),
     signingKey: {
       privatePem: privateKey.export({ type: 'sec1', format: 'pem' }).toString(),

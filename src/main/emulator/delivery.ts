@@ -26,10 +26,7 @@ export class WebhookDelivery {
   private readonly transport = new DeliveryTransport()
   private readonly inFlight = new Set<Promise<void>>()
 
-  constructor(private readonly core: EmulatorCore) {
-    // State files written before this field existed still load.
-    core.state.eventTargets ??= {}
-  }
+  constructor(private readonly core: EmulatorCore) {}
 
   /** Fixes the set of webhooks that must accept the event, and queues the first delivery to each. */
   enqueue(event: StarkEvent): void {
@@ -37,7 +34,7 @@ export class WebhookDelivery {
     const targets = Object.values(state.webhooks)
       .filter((webhook) => webhook.subscriptions.includes(event.subscription))
       .map((webhook) => webhook.id)
-    state.eventTargets[event.id] = targets
+    this.core.put('eventTargets', event.id, targets)
     for (const webhookId of targets) {
       this.core.schedule({
         kind: 'event.deliver',
@@ -69,17 +66,19 @@ export class WebhookDelivery {
   }
 
   onWebhookDeleted(webhookId: string): void {
-    this.core.cancelJobs((job) => job.kind === 'event.deliver' && job.webhookId === webhookId)
-    for (const [eventId, targets] of Object.entries(this.core.state.eventTargets)) {
-      if (targets.includes(webhookId)) this.settle(eventId)
+    const { core } = this
+    core.cancelJobs(`webhook:${webhookId}`, ['event.deliver'])
+    // Only events not delivered yet can change: settling a delivered one leaves it delivered.
+    for (const eventId of core.indexes.events.idsWith('isDelivered', 'false')) {
+      if (core.state.eventTargets[eventId]?.includes(webhookId)) this.settle(eventId)
     }
   }
 
   onEventDeleted(eventId: string): void {
     const { state } = this.core
-    this.core.cancelJobs((job) => job.kind === 'event.deliver' && job.eventId === eventId)
-    delete state.deliveredTo[eventId]
-    delete state.eventTargets[eventId]
+    this.core.cancelJobs(`event:${eventId}`, ['event.deliver'])
+    if (state.deliveredTo[eventId]) this.core.remove('deliveredTo', eventId)
+    if (state.eventTargets[eventId]) this.core.remove('eventTargets', eventId)
   }
 
   /** Cuts in-flight POSTs and shuffle delays short; their jobs are queued again for the next start. */
@@ -112,6 +111,8 @@ export class WebhookDelivery {
   }
 
   private async deliver(job: DeliverJob): Promise<void> {
+    // What a receiver is sent must survive a crash: the event is on disk before it is posted.
+    await this.core.save()
     // Checked again: the webhook or event may have been deleted during a shuffle delay.
     if (!this.pending(job)) return
     const { state, faults, config } = this.core
@@ -158,7 +159,7 @@ export class WebhookDelivery {
       webhookId: job.webhookId,
       created: core.iso()
     }
-    core.state.attempts[attempt.id] = attempt
+    core.put('attempts', attempt.id, attempt)
     const delayMinutes = core.config.retryMinutes[job.attempt]
     if (delayMinutes === undefined) return
     core.schedule({
@@ -179,8 +180,9 @@ export class WebhookDelivery {
   // --- Bookkeeping ---
 
   private markDelivered(eventId: string, webhookId: string): void {
-    const delivered = (this.core.state.deliveredTo[eventId] ??= [])
-    if (!delivered.includes(webhookId)) delivered.push(webhookId)
+    const delivered = this.core.state.deliveredTo[eventId] ?? []
+    if (!delivered.includes(webhookId))
+      this.core.put('deliveredTo', eventId, [...delivered, webhookId])
     this.settle(eventId)
   }
 
@@ -195,7 +197,9 @@ export class WebhookDelivery {
     if (!event || delivered.length === 0) return
     const targets = state.eventTargets[eventId] ?? delivered
     const required = targets.filter((id) => state.webhooks[id] || delivered.includes(id))
-    if (required.every((id) => delivered.includes(id))) event.isDelivered = true
+    if (event.isDelivered || !required.every((id) => delivered.includes(id))) return
+    event.isDelivered = true
+    this.core.changed('events', eventId)
   }
 
   /** Draws only when the fault is on, so that fault-free runs keep the same random stream. */

@@ -13,18 +13,22 @@ import { registerControlRoutes, stateCounts } from './control'
 import { EmulatorCore, newState } from './core'
 import { registerEvents } from './events'
 import { registerInvoices } from './invoices'
-import { loadState, StateWriter } from './persistence'
 import { registerProject } from './projects'
 import { Router } from './router'
 import { createFront, listen } from './server'
+import { StateStore } from './state-store'
 import { registerTransfers } from './transfers'
-import type { EmulatorState } from './types'
 
 export interface EmulatorOptions {
   port?: number
   host?: string
-  /** With a file, state is written durably and a restart continues the same story. */
+  /**
+   * With a file, state is written durably and a restart continues the same story. The file holds
+   * a snapshot; a change log grows beside it (`<file>.log-<seq>`) and is folded into it now and then.
+   */
   stateFile?: string
+  /** Log size from which it is folded into a new snapshot (default 8 MiB; tests set it low). */
+  compactMinBytes?: number
   /**
    * Virtual seconds per real second; 0 is a manual clock moved by `advance`; `max` jumps from one
    * scheduled step to the next as soon as the work in flight settles. Default 1.
@@ -63,10 +67,14 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const realTime = options.realTime ?? (() => performance.timeOrigin + performance.now())
-  const loaded = options.stateFile ? await loadState(options.stateFile) : undefined
-  const state: EmulatorState =
-    loaded ?? newState(options.startAt ?? realTime(), options.seed ?? randomInt(2 ** 31))
   const log = options.log ?? (() => undefined)
+  const store = await StateStore.open({
+    file: options.stateFile,
+    fresh: () => newState(options.startAt ?? realTime(), options.seed ?? randomInt(2 ** 31)),
+    compactMinBytes: options.compactMinBytes,
+    log
+  })
+  const state = store.state
   const clock = new VirtualClock({
     start: state.clockNow,
     speed: options.speed ?? 1,
@@ -76,15 +84,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     onError: (error) => log(`emulator: scheduled work failed: ${String(error)}`),
     log
   })
-  const writer = new StateWriter(options.stateFile, () => state)
-  const core = new EmulatorCore(state, {
+  store.useClock(() => clock.now())
+  const core = new EmulatorCore(store, {
     clock,
     config: sandboxBehaviourSchema.parse(options.behaviour ?? {}),
     faults: faultsSchema.parse(options.faults ?? {}),
-    save: () => {
-      state.clockNow = clock.now()
-      return writer.save()
-    },
     log
   })
 
@@ -104,7 +108,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const server: Server = createFront({ core, api, control, auth })
   const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1')
   core.resumeJobs()
-  await core.save()
   await clock.runDue()
 
   const register = (publicKeyPem: string): string => {
@@ -129,8 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       await events.stop()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
-      state.clockNow = clock.now()
-      await writer.save()
+      await store.close()
     }
   }
 }

@@ -5,7 +5,7 @@
 import type { EmulatorCore } from './core'
 import { WebhookDelivery } from './delivery'
 import { StarkError } from './errors'
-import { dateFilter, listParam, page } from './listing'
+import { dateRange, listParam, page } from './listing'
 import type { Router } from './router'
 import type { EventAttempt, StarkEvent } from './types'
 import { registerWebhookRoutes } from './webhooks'
@@ -51,12 +51,13 @@ export function registerEvents(api: Router, core: EmulatorCore): { stop(): Promi
 
   api.add('GET', '/v2/event', (req) => {
     const delivered = isDeliveredFilter(req.query)
-    const inRange = dateFilter(req.query)
-    const events = Object.values(core.state.events).filter(
-      (event) =>
-        (delivered === undefined || event.isDelivered === delivered) && inRange(event.created)
-    )
-    return page(events, req.query, 'events')
+    const range = dateRange(req.query)
+    return page(core.indexes.events, req.query, 'events', {
+      created: range.keys,
+      anyOf: delivered === undefined ? [] : [{ field: 'isDelivered', values: [String(delivered)] }],
+      matches: (event) =>
+        (delivered === undefined || event.isDelivered === delivered) && range.matches(event.created)
+    })
   })
 
   api.add('GET', '/v2/event/:id', (req) => ({ event: findEvent(core, req.params.id) }))
@@ -64,12 +65,13 @@ export function registerEvents(api: Router, core: EmulatorCore): { stop(): Promi
   api.add('PATCH', '/v2/event/:id', (req) => {
     const event = findEvent(core, req.params.id)
     event.isDelivered = parsePatch(req.body)
+    core.changed('events', event.id)
     return { event }
   })
 
   api.add('DELETE', '/v2/event/:id', (req) => {
     const event = findEvent(core, req.params.id)
-    delete core.state.events[event.id]
+    core.remove('events', event.id)
     delivery.onEventDeleted(event.id)
     return { event }
   })
@@ -79,14 +81,18 @@ export function registerEvents(api: Router, core: EmulatorCore): { stop(): Promi
   api.add('GET', '/v2/event/attempt', (req) => {
     const eventIds = listParam(req.query, 'eventIds')
     const webhookIds = listParam(req.query, 'webhookIds')
-    const inRange = dateFilter(req.query)
-    const attempts = Object.values(core.state.attempts).filter(
-      (attempt) =>
+    const range = dateRange(req.query)
+    return page(core.indexes.attempts, req.query, 'attempts', {
+      created: range.keys,
+      anyOf: [
+        ...(eventIds ? [{ field: 'eventId', values: eventIds }] : []),
+        ...(webhookIds ? [{ field: 'webhookId', values: webhookIds }] : [])
+      ],
+      matches: (attempt) =>
         (!eventIds || eventIds.includes(attempt.eventId)) &&
         (!webhookIds || webhookIds.includes(attempt.webhookId)) &&
-        inRange(attempt.created)
-    )
-    return page(attempts, req.query, 'attempts')
+        range.matches(attempt.created)
+    })
   })
 
   api.add('GET', '/v2/event/attempt/:id', (req) => ({ attempt: findAttempt(core, req.params.id) }))

@@ -7,7 +7,7 @@ import { randomCpf } from '../stark/tax-id'
 import { postLedger } from './account'
 import type { EmulatorCore } from './core'
 import { StarkError } from './errors'
-import type { Invoice, InvoiceLog, InvoiceLogType, InvoicePayment, Job } from './types'
+import type { Invoice, InvoiceLog, InvoiceLogType, InvoicePayment } from './types'
 
 const DAY_MS = 86_400_000
 
@@ -38,12 +38,16 @@ const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789'
 export const isPayable = (invoice: Invoice): boolean =>
   invoice.status === 'created' || invoice.status === 'overdue'
 
-/** Stores a log holding a snapshot of the invoice as it is now, and emits it as an event. */
+/**
+ * Stores a log holding a snapshot of the invoice as it is now, and emits it as an event. Every
+ * change of an invoice ends here, so this is also where the invoice's change is recorded.
+ */
 export function writeInvoiceLog(
   core: EmulatorCore,
   invoice: Invoice,
   type: InvoiceLogType
 ): InvoiceLog {
+  core.changed('invoices', invoice.id)
   const log: InvoiceLog = {
     id: core.newId(),
     created: core.iso(),
@@ -51,18 +55,13 @@ export function writeInvoiceLog(
     errors: [],
     invoice: structuredClone(invoice)
   }
-  core.state.invoiceLogs[log.id] = log
+  core.put('invoiceLogs', log.id, log)
   core.emit('invoice', log)
   return log
 }
 
 const uniformMs = (core: EmulatorCore, [min, max]: readonly [number, number]): number =>
   Math.round((min + core.rng.next() * (max - min)) * 1000)
-
-const jobsOf =
-  (invoiceId: string, kinds: Job['kind'][]) =>
-  (job: Job): boolean =>
-    kinds.includes(job.kind) && 'invoiceId' in job && job.invoiceId === invoiceId
 
 /** Schedules a new invoice's future: maybe a payment, and always overdue and expiry. */
 export function scheduleNewInvoice(core: EmulatorCore, invoice: Invoice): void {
@@ -75,7 +74,7 @@ export function scheduleNewInvoice(core: EmulatorCore, invoice: Invoice): void {
 
 /** (Re)schedules overdue and expiry after a create or a change of due or expiration. */
 export function scheduleDeadlines(core: EmulatorCore, invoice: Invoice): void {
-  core.cancelJobs(jobsOf(invoice.id, ['invoice.overdue', 'invoice.expire']))
+  core.cancelJobs(`invoice:${invoice.id}`, ['invoice.overdue', 'invoice.expire'])
   const due = Date.parse(invoice.due)
   core.schedule({ kind: 'invoice.overdue', at: due, invoiceId: invoice.id })
   core.schedule({
@@ -86,7 +85,7 @@ export function scheduleDeadlines(core: EmulatorCore, invoice: Invoice): void {
 }
 
 export function cancelPendingJobs(core: EmulatorCore, invoiceId: string): void {
-  core.cancelJobs(jobsOf(invoiceId, ['invoice.pay', 'invoice.overdue', 'invoice.expire']))
+  core.cancelJobs(`invoice:${invoiceId}`, ['invoice.pay', 'invoice.overdue', 'invoice.expire'])
 }
 
 /** `E` + payer ISPB + yyyyMMddHHmm (UTC) + 11 alphanumerics, the Pix end-to-end id format. */
@@ -150,7 +149,7 @@ export function payInvoice(core: EmulatorCore, invoice: Invoice): Invoice {
     endToEndId: endToEndId(core, bankCode),
     method: 'pix'
   }
-  core.state.invoicePayments[invoice.id] = payment
+  core.put('invoicePayments', invoice.id, payment)
   writeInvoiceLog(core, invoice, 'paid')
   const at = core.now() + uniformMs(core, core.config.creditDelaySeconds)
   core.schedule({ kind: 'invoice.credit', at, invoiceId: invoice.id })

@@ -21,7 +21,7 @@ import {
   type InvoiceInput,
   type ValidationContext
 } from './invoice-validation'
-import { dateFilter, hasAnyTag, listParam, page } from './listing'
+import { dateRange, hasAnyTag, listParam, page } from './listing'
 import type { Router } from './router'
 import type { Invoice, InvoiceLog } from './types'
 
@@ -97,7 +97,7 @@ export function registerInvoices(api: Router, core: EmulatorCore): InvoiceModule
     errors.throwIfAny()
     const created = (inputs as InvoiceInput[]).map((input) => {
       const invoice = buildInvoice(core, input)
-      core.state.invoices[invoice.id] = invoice
+      core.put('invoices', invoice.id, invoice)
       writeInvoiceLog(core, invoice, 'created')
       scheduleNewInvoice(core, invoice)
       return structuredClone(invoice)
@@ -109,28 +109,39 @@ export function registerInvoices(api: Router, core: EmulatorCore): InvoiceModule
     const statuses = listParam(req.query, 'status')
     const tags = listParam(req.query, 'tags')
     const ids = listParam(req.query, 'ids')
-    const inRange = dateFilter(req.query)
-    const matches = Object.values(core.state.invoices).filter(
-      (inv) =>
+    const range = dateRange(req.query)
+    const result = page(core.indexes.invoices, req.query, 'invoices', {
+      ids,
+      created: range.keys,
+      anyOf: [
+        ...(statuses ? [{ field: 'status', values: statuses }] : []),
+        ...(tags ? [{ field: 'tags', values: tags.map((t) => t.toLowerCase()) }] : [])
+      ],
+      matches: (inv) =>
         (!statuses || statuses.includes(inv.status)) &&
         (!ids || ids.includes(inv.id)) &&
         hasAnyTag(inv.tags, tags) &&
-        inRange(inv.created)
-    )
-    return structuredClone(page(matches, req.query, 'invoices'))
+        range.matches(inv.created)
+    })
+    return structuredClone(result)
   })
 
   api.add('GET', '/v2/invoice/log', (req) => {
     const invoiceIds = listParam(req.query, 'invoiceIds')
     const types = listParam(req.query, 'types')
-    const inRange = dateFilter(req.query)
-    const matches = Object.values(core.state.invoiceLogs).filter(
-      (log) =>
+    const range = dateRange(req.query)
+    const result = page(core.indexes.invoiceLogs, req.query, 'logs', {
+      created: range.keys,
+      anyOf: [
+        ...(invoiceIds ? [{ field: 'invoiceId', values: invoiceIds }] : []),
+        ...(types ? [{ field: 'type', values: types }] : [])
+      ],
+      matches: (log) =>
         (!invoiceIds || invoiceIds.includes(log.invoice.id)) &&
         (!types || types.includes(log.type)) &&
-        inRange(log.created)
-    )
-    return structuredClone(page(matches, req.query, 'logs'))
+        range.matches(log.created)
+    })
+    return structuredClone(result)
   })
 
   api.add('GET', '/v2/invoice/log/:id', (req) => {

@@ -2,44 +2,31 @@
  * Listing helpers shared by every query route: Stark's filters and cursor pagination. Lists are newest
  * first; the cursor names the last item returned (created, id), so items created between two pages
  * neither repeat nor shift the next page. The last page answers `cursor: null` (a non-null cursor with
- * an empty page makes the SDK's `query()` loop forever).
+ * an empty page makes the SDK's `query()` loop forever). Pages are read from the collection's indexes
+ * (list-index.ts), so a page costs about its length, not the collection's size.
  */
 import { StarkError } from './errors'
+import type { ListIndex, ListQuery } from './list-index'
+import type { KeyRange, Position } from './ordered-ids'
 
 export const MAX_LIMIT = 100
 
-interface Listable {
-  id: string
-  created: string
-}
-
-/**
- * The order of a list: a sortable string field (ISO datetimes compare as strings) with the id as the
- * tie-breaker, so that the order is total and a cursor (value, id) marks an exact position in it.
- */
-export interface ListOrder<T> {
-  value: (item: T) => string
+/** A list's order: one of its index's orders, newest or oldest first. */
+export interface ListOrder {
+  order: string
   descending: boolean
 }
 
-interface Position {
-  value: string
-  id: string
-}
+const NEWEST_FIRST: ListOrder = { order: 'created', descending: true }
 
-const NEWEST_FIRST: ListOrder<Listable> = { value: (item) => item.created, descending: true }
-
-const compareAt = (a: Position, b: Position, descending: boolean): number => {
-  const ascending =
-    a.value === b.value ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.value < b.value ? -1 : 1
-  return descending ? -ascending : ascending
-}
+const encodeCursor = (at: Position): string =>
+  Buffer.from(JSON.stringify([at.key, at.id])).toString('base64url')
 
 function decodeCursor(cursor: string): Position {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
     if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      return { value: parsed[0], id: parsed[1] }
+      return { key: parsed[0], id: parsed[1] }
     }
   } catch {
     // fall through to the error below
@@ -60,28 +47,28 @@ export function readLimit(query: URLSearchParams): number {
   return limit
 }
 
-/** One page of `items` in `order` (default: newest first by `created`). */
-export function page<T extends Listable>(
-  items: Iterable<T>,
+export type PageFilter<T> = Pick<ListQuery<T>, 'anyOf' | 'ids' | 'created' | 'matches'>
+
+/**
+ * One page of an indexed list (default: newest first by `created`). The cursor names the last item
+ * returned, and the next page is read from there in the index: nothing is sorted per request.
+ */
+export function page<T extends { id: string }>(
+  index: ListIndex<T>,
   query: URLSearchParams,
   key: string,
-  order: ListOrder<T> = NEWEST_FIRST
+  filter: PageFilter<T>,
+  order: ListOrder = NEWEST_FIRST
 ): Record<string, unknown> {
   const limit = readLimit(query)
   const rawCursor = query.get('cursor')
-  const at = (item: T): Position => ({ value: order.value(item), id: item.id })
-  let sorted = [...items].sort((a, b) => compareAt(at(a), at(b), order.descending))
-  if (rawCursor) {
-    const after = decodeCursor(rawCursor)
-    sorted = sorted.filter((item) => compareAt(at(item), after, order.descending) > 0)
-  }
-  const slice = sorted.slice(0, limit)
-  const last = slice[slice.length - 1]
-  const cursor =
-    sorted.length > limit && last
-      ? Buffer.from(JSON.stringify([order.value(last), last.id])).toString('base64url')
-      : null
-  return { cursor, [key]: slice }
+  const result = index.query({
+    ...filter,
+    ...order,
+    after: rawCursor ? decodeCursor(rawCursor) : undefined,
+    limit
+  })
+  return { cursor: result.next ? encodeCursor(result.next) : null, [key]: result.items }
 }
 
 /** A comma-separated list parameter (`ids=1%2C2` arrives as `1,2`). */
@@ -98,7 +85,21 @@ export function listParam(query: URLSearchParams, name: string): string[] | unde
  * `after`/`before` filters on creation time. The SDK sends `YYYY-MM-DD` for invoices and passes other
  * values raw, so both dates (inclusive whole days) and ISO datetimes are accepted.
  */
-export function dateFilter(query: URLSearchParams): (created: string) => boolean {
+export interface DateRange {
+  /** Exact test of a record's `created`. */
+  matches: (created: string) => boolean
+  /** Bounds on `created` for an index walk (looser or equal, never tighter). */
+  keys: KeyRange
+}
+
+/** Stamps are `YYYY-MM-DDTHH:MM:SS.mmmuuu+00:00`, which sort as their times do from year 0 to 9999. */
+const MAX_STAMP_MS = 253_402_300_799_999
+
+/** The stamp prefix of `ms`: every stamp of that millisecond or later sorts at or after it. */
+const stampPrefix = (ms: number): string | undefined =>
+  ms >= 0 && ms <= MAX_STAMP_MS ? new Date(ms).toISOString().slice(0, 23) : undefined
+
+export function dateRange(query: URLSearchParams): DateRange {
   const bound = (name: string, endOfDay: boolean): number | undefined => {
     const raw = query.get(name)
     if (raw === null || raw === '') return undefined
@@ -110,9 +111,16 @@ export function dateFilter(query: URLSearchParams): (created: string) => boolean
   }
   const after = bound('after', false)
   const before = bound('before', true)
-  return (created) => {
-    const t = Date.parse(created)
-    return (after === undefined || t >= after) && (before === undefined || t <= before)
+  const keys: KeyRange = {}
+  // Date.parse drops microseconds: a stamp is in range when its millisecond is.
+  if (after !== undefined) keys.from = stampPrefix(Math.ceil(after))
+  if (before !== undefined) keys.to = stampPrefix(Math.floor(before) + 1)
+  return {
+    keys,
+    matches: (created) => {
+      const t = Date.parse(created)
+      return (after === undefined || t >= after) && (before === undefined || t <= before)
+    }
   }
 }
 

@@ -21,6 +21,6 @@ export function registerProject(
     )
   }
   const id = projectId ?? core.newId()
-  core.state.projects[id] = { id, publicKey, created: core.iso() }
+  core.put('projects', id, { id, publicKey, created: core.iso() })
   return id
 }

@@ -83,10 +83,8 @@ export function createFront({ core, api, control, auth }: FrontOptions): Server 
     if (fault && !failAfter) throw INTERNAL
 
     const result = await found.handler(request)
-    if (method !== 'GET') {
-      core.state.clockNow = core.now()
-      await core.save()
-    }
+    // Every answer waits for the disk, reads too: what a client has seen survives a crash.
+    await core.save()
     if (failAfter) throw INTERNAL
     sendJson(res, 200, result)
   }

@@ -8,7 +8,10 @@ import type { EmulatorCore } from './core'
 import { StarkError } from './errors'
 import type { Transfer, TransferLog, TransferStatus } from './types'
 
-/** Moves the transfer to `type`, stores the log with a snapshot of the transfer and emits it. */
+/**
+ * Moves the transfer to `type`, stores the log with a snapshot of the transfer and emits it. Every
+ * change of a transfer ends here, so this is also where it is recorded.
+ */
 export function writeTransferLog(
   core: EmulatorCore,
   transfer: Transfer,
@@ -18,6 +21,7 @@ export function writeTransferLog(
 ): TransferLog {
   transfer.status = type
   transfer.updated = at
+  core.changed('transfers', transfer.id)
   const log: TransferLog = {
     created: at,
     errors,
@@ -25,7 +29,7 @@ export function writeTransferLog(
     transfer: structuredClone(transfer),
     type
   }
-  core.state.transferLogs[log.id] = log
+  core.put('transferLogs', log.id, log)
   core.emit('transfer', log)
   return log
 }
@@ -82,6 +86,6 @@ export function cancelTransfer(core: EmulatorCore, transfer: Transfer): void {
       `Transfer ${transfer.id} ${ALREADY[transfer.status]} and can no longer be canceled`
     )
   }
-  core.cancelJobs((job) => job.kind === 'transfer.process' && job.transferId === transfer.id)
+  core.cancelJobs(`transfer:${transfer.id}`, ['transfer.process'])
   writeTransferLog(core, transfer, 'canceled')
 }

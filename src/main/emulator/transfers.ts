@@ -5,7 +5,7 @@
  */
 import type { EmulatorCore } from './core'
 import { ErrorList, StarkError } from './errors'
-import { dateFilter, hasAnyTag, listParam, page, type ListOrder } from './listing'
+import { dateRange, hasAnyTag, listParam, page, type ListOrder } from './listing'
 import type { ApiRequest, Router } from './router'
 import {
   cancelTransfer,
@@ -18,11 +18,11 @@ import type { Transfer, TransferLog } from './types'
 
 const MAX_BATCH = 100
 
-const SORTS: Record<string, ListOrder<Transfer>> = {
-  '-created': { value: (t) => t.created, descending: true },
-  created: { value: (t) => t.created, descending: false },
-  '-updated': { value: (t) => t.updated, descending: true },
-  updated: { value: (t) => t.updated, descending: false }
+const SORTS: Record<string, ListOrder> = {
+  '-created': { order: 'created', descending: true },
+  created: { order: 'created', descending: false },
+  '-updated': { order: 'updated', descending: true },
+  updated: { order: 'updated', descending: false }
 }
 
 const digitsOnly = (value: string): string => value.replace(/\D/g, '')
@@ -91,13 +91,25 @@ function createTransfers(core: EmulatorCore, body: unknown): Transfer[] {
   const now = core.now()
   const errors = new ErrorList()
 
-  // Who already holds each externalId and each default (receiver, amount, day) key.
+  // Who holds each externalId and each default (receiver, amount, day) key: the stored transfers
+  // (read from the index) and the elements of this request accepted so far.
+  const keys = core.indexes.transferKeys
   const externalIds = new Map<string, string>()
   const receiverDays = new Map<string, string>()
-  for (const t of Object.values(core.state.transfers)) {
-    if (t.externalId !== '') externalIds.set(t.externalId, `transfer ${t.id}`)
-    else if (blocksRepeat(t))
-      receiverDays.set(receiverDayKey(t, t.scheduled.slice(0, 10)), `transfer ${t.id}`)
+  const externalIdOwner = (externalId: string): string | undefined => {
+    const stored = keys.externalIds.get(externalId)
+    return stored !== undefined ? `transfer ${stored}` : externalIds.get(externalId)
+  }
+  const receiverDayOwner = (key: string): string | undefined => {
+    // The last one, as a scan in creation order that kept overwriting the key would report.
+    const stored = keys
+      .sharingReceiverDay(key)
+      .filter((id) => {
+        const t = core.state.transfers[id]
+        return t !== undefined && blocksRepeat(t)
+      })
+      .at(-1)
+    return stored !== undefined ? `transfer ${stored}` : receiverDays.get(key)
   }
 
   const accepted: TransferInput[] = []
@@ -110,7 +122,7 @@ function createTransfers(core: EmulatorCore, body: unknown): Transfer[] {
     const input = checked.input
     const self = `element ${i} of this request`
     if (input.externalId !== undefined) {
-      const owner = externalIds.get(input.externalId)
+      const owner = externalIdOwner(input.externalId)
       if (owner) {
         errors.add(
           'invalidExternalId',
@@ -122,7 +134,7 @@ function createTransfers(core: EmulatorCore, body: unknown): Transfer[] {
     } else {
       const day = utcDay(input.scheduledMs ?? now)
       const key = receiverDayKey(input, day)
-      const owner = receiverDays.get(key)
+      const owner = receiverDayOwner(key)
       if (owner) {
         errors.add(
           'repeatedTransfer',
@@ -166,7 +178,7 @@ function createTransfer(core: EmulatorCore, input: TransferInput, now: number): 
     transactionIds: [],
     updated: created
   }
-  core.state.transfers[transfer.id] = transfer
+  core.put('transfers', transfer.id, transfer)
   writeTransferLog(core, transfer, 'created', [], created)
   const start = Math.max(now, input.scheduledMs ?? now)
   core.schedule({
@@ -191,28 +203,43 @@ function listTransfers(core: EmulatorCore, query: URLSearchParams): Record<strin
   const ids = listParam(query, 'ids')
   const transactionIds = listParam(query, 'transactionIds')
   const taxId = query.get('taxId')
-  const inRange = dateFilter(query)
-  const items = Object.values(core.state.transfers).filter(
-    (t) =>
-      (!statuses || statuses.includes(t.status)) &&
-      hasAnyTag(t.tags, tags) &&
-      (!ids || ids.includes(t.id)) &&
-      (!transactionIds || t.transactionIds.some((id) => transactionIds.includes(id))) &&
-      (!taxId || digitsOnly(t.taxId) === digitsOnly(taxId)) &&
-      inRange(t.created)
+  const range = dateRange(query)
+  return page(
+    core.indexes.transfers,
+    query,
+    'transfers',
+    {
+      ids,
+      created: range.keys,
+      anyOf: [
+        ...(statuses ? [{ field: 'status', values: statuses }] : []),
+        ...(tags ? [{ field: 'tags', values: tags.map((t) => t.toLowerCase()) }] : [])
+      ],
+      matches: (t) =>
+        (!statuses || statuses.includes(t.status)) &&
+        hasAnyTag(t.tags, tags) &&
+        (!ids || ids.includes(t.id)) &&
+        (!transactionIds || t.transactionIds.some((id) => transactionIds.includes(id))) &&
+        (!taxId || digitsOnly(t.taxId) === digitsOnly(taxId)) &&
+        range.matches(t.created)
+    },
+    order
   )
-  return page(items, query, 'transfers', order)
 }
 
 function listLogs(core: EmulatorCore, query: URLSearchParams): Record<string, unknown> {
   const transferIds = listParam(query, 'transferIds')
   const types = listParam(query, 'types')
-  const inRange = dateFilter(query)
-  const items = Object.values(core.state.transferLogs).filter(
-    (log: TransferLog) =>
+  const range = dateRange(query)
+  return page(core.indexes.transferLogs, query, 'logs', {
+    created: range.keys,
+    anyOf: [
+      ...(transferIds ? [{ field: 'transferId', values: transferIds }] : []),
+      ...(types ? [{ field: 'type', values: types }] : [])
+    ],
+    matches: (log: TransferLog) =>
       (!transferIds || transferIds.includes(log.transfer.id)) &&
       (!types || types.includes(log.type)) &&
-      inRange(log.created)
-  )
-  return page(items, query, 'logs')
+      range.matches(log.created)
+  })
 }

@@ -1,7 +1,7 @@
 /**
  * The emulator's records, kept in Stark's own response shapes so that a record can be sent as-is
- * (GET responses, webhook bodies). Everything here is plain JSON: the whole state is persisted as one
- * document and reloaded on restart.
+ * (GET responses, webhook bodies). Everything here is plain JSON: persistence.ts writes each changed
+ * record to an append-only log and the whole state to a snapshot now and then.
  */
 export interface Discount {
   percentage: number
@@ -169,7 +169,6 @@ export interface LedgerEntry {
 }
 
 export interface EmulatorState {
-  version: 1
   workspaceId: string
   /** The emulator's own secp256k1 key pair (PEM); it signs webhook bodies. */
   signingKey: { privatePem: string; publicPem: string; created: string }
@@ -194,3 +193,30 @@ export interface EmulatorState {
   jobs: Record<string, Job>
   usedIds: number
 }
+
+/** The keyed record collections of the state: what a change names (collection, id). */
+export type Collection = {
+  [K in keyof EmulatorState]: EmulatorState[K] extends Record<string, infer V>
+    ? V extends object
+      ? K
+      : never
+    : never
+}[keyof EmulatorState]
+
+export const COLLECTIONS = [
+  'projects',
+  'invoices',
+  'invoiceLogs',
+  'invoicePayments',
+  'transfers',
+  'transferLogs',
+  'webhooks',
+  'events',
+  'deliveredTo',
+  'eventTargets',
+  'attempts',
+  'jobs'
+] as const satisfies readonly Collection[]
+
+/** The record type stored in a collection. */
+export type RecordOf<C extends Collection> = EmulatorState[C][string]

@@ -99,12 +99,15 @@ export function registerWebhookRoutes(
       subscriptions: checkedSubscriptions,
       created: core.iso()
     }
-    core.state.webhooks[record.id] = record
+    core.put('webhooks', record.id, record)
     return { message: 'Webhook successfully created', webhook: webhookView(record) }
   })
 
   api.add('GET', '/v2/webhook', (req) => {
-    const result = page(Object.values(core.state.webhooks), req.query, 'webhooks')
+    const result = page(core.indexes.webhooks, req.query, 'webhooks', {
+      anyOf: [],
+      matches: () => true
+    })
     return { ...result, webhooks: (result.webhooks as WebhookRecord[]).map(webhookView) }
   })
 
@@ -114,7 +117,7 @@ export function registerWebhookRoutes(
 
   api.add('DELETE', '/v2/webhook/:id', (req) => {
     const record = findWebhook(core, req.params.id)
-    delete core.state.webhooks[record.id]
+    core.remove('webhooks', record.id)
     onDeleted(record.id)
     return { webhook: webhookView(record) }
   })
