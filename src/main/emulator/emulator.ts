@@ -12,6 +12,7 @@ import type { ConnectionCap } from './connection-cap'
 import { faultsSchema, sandboxBehaviourSchema, type Faults, type SandboxBehaviour } from './config'
 import { registerControlRoutes, stateCounts } from './control'
 import { EmulatorCore, newState } from './core'
+import { registerDocumentRoutes } from './documents'
 import { registerEvents } from './events'
 import { HostAllowList, ownHosts } from './front-guard'
 import { registerInvoices } from './invoices'
@@ -106,6 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerAccountRoutes(api, core)
   const invoices = registerInvoices(api, core)
   registerTransfers(api, core)
+  registerDocumentRoutes(api, core)
   const events = registerEvents(api, core)
   registerControlRoutes(control, { core, clock, payNow: invoices.payNow })
   const auth = new Authenticator(
