@@ -14,6 +14,14 @@ const SIGNATURE_MISMATCH =
 
 const invalid = (message: string): StarkError => StarkError.of('invalidCredentials', message)
 
+/** A request whose head passed the checks; its signature is verified once the body is read. */
+export interface PendingAuth {
+  accessId: string
+  accessTime: string
+  signature: string
+  project: Project
+}
+
 export class Authenticator {
   private readonly keys = new Map<string, KeyObject>()
 
@@ -25,6 +33,14 @@ export class Authenticator {
 
   /** Returns the caller's access id, or throws `invalidCredentials`. */
   check(headers: IncomingHttpHeaders, rawBody: string): string {
+    return this.verify(this.precheck(headers), rawBody)
+  }
+
+  /**
+   * Everything that can be checked from the request head: the headers are there, the project is
+   * known and Access-Time is near. A request that fails here is refused before its body is read.
+   */
+  precheck(headers: IncomingHttpHeaders): PendingAuth {
     const accessId = header(headers, 'access-id')
     const accessTime = header(headers, 'access-time')
     const signature = header(headers, 'access-signature')
@@ -45,7 +61,12 @@ export class Authenticator {
         `Access-Time ${accessTime} is too far from the server time. Check your computer's clock.`
       )
     }
+    return { accessId, accessTime, signature, project }
+  }
 
+  /** Checks the signature over the body; returns the caller's access id. */
+  verify(pending: PendingAuth, rawBody: string): string {
+    const { accessId, accessTime, signature, project } = pending
     const message = Buffer.from(`${accessId}:${accessTime}:${rawBody}`, 'utf8')
     let ok = false
     try {

@@ -8,14 +8,17 @@ import type { Server } from 'node:http'
 import { VirtualClock, type ClockSpeed, type RealTime } from '../time/clock'
 import { registerAccountRoutes } from './account'
 import { Authenticator } from './auth'
+import type { ConnectionCap } from './connection-cap'
 import { faultsSchema, sandboxBehaviourSchema, type Faults, type SandboxBehaviour } from './config'
 import { registerControlRoutes, stateCounts } from './control'
 import { EmulatorCore, newState } from './core'
+import { registerDocumentRoutes } from './documents'
 import { registerEvents } from './events'
+import { HostAllowList, ownHosts } from './front-guard'
 import { registerInvoices } from './invoices'
 import { registerProject } from './projects'
 import { Router } from './router'
-import { createFront, listen } from './server'
+import { createFront, listen, type FrontLimits } from './server'
 import { StateStore } from './state-store'
 import { registerTransfers } from './transfers'
 
@@ -51,6 +54,13 @@ export interface EmulatorOptions {
   /** Virtual start time of a new state (default: the wall clock). */
   startAt?: number
   log?: (line: string) => void
+  /**
+   * More `host[:port]` names to accept in Host and Origin besides the emulator's own (127.0.0.1,
+   * localhost and [::1] on its port, and sandbox.api.starkbank.com), e.g. a TLS front's name.
+   */
+  allowedHosts?: string[]
+  /** Connection cap and timeouts of the HTTP front (server.ts DEFAULT_FRONT_LIMITS). */
+  front?: Partial<FrontLimits>
 }
 
 export interface Emulator {
@@ -61,6 +71,10 @@ export interface Emulator {
   readonly clock: VirtualClock
   readonly core: EmulatorCore
   registerProject(publicKeyPem: string): string
+  /** Accepts one more `host[:port]` in Host and Origin from now on (a front started later). */
+  allowHost(host: string): void
+  /** The HTTP front's connection cap: its maximum, open connections, and those closed for room. */
+  readonly connections: ConnectionCap
   counts(): Record<string, unknown>
   stop(): Promise<void>
 }
@@ -97,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   registerAccountRoutes(api, core)
   const invoices = registerInvoices(api, core)
   registerTransfers(api, core)
+  registerDocumentRoutes(api, core)
   const events = registerEvents(api, core)
   registerControlRoutes(control, { core, clock, payNow: invoices.payNow })
   const auth = new Authenticator(
@@ -105,8 +120,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     () => core.config.accessTimeToleranceSeconds
   )
 
-  const server: Server = createFront({ core, api, control, auth })
-  const port = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1')
+  const bindHost = options.host ?? '127.0.0.1'
+  let url = ''
+  // Filled once the port is known; until then (before startEmulator returns) nothing is accepted.
+  const hosts = new HostAllowList(options.allowedHosts ?? [], () => url)
+  const front = createFront({ core, api, control, auth, hosts, limits: options.front })
+  const server: Server = front.server
+  const port = await listen(server, options.port ?? 0, bindHost)
+  url = `http://${bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${port}`
+  for (const host of ownHosts(bindHost, port)) hosts.add(host)
   core.resumeJobs()
   await clock.runDue()
 
@@ -119,12 +141,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url,
     port,
     publicKey: state.signingKey.publicPem,
     clock,
     core,
     registerProject: register,
+    allowHost: (host) => hosts.add(host),
+    connections: front.cap,
     counts: () => stateCounts(core),
     async stop() {
       clock.stop()

@@ -4,6 +4,7 @@
  */
 import { isValidCnpj } from '../stark/tax-id'
 import type { ErrorList } from './errors'
+import { showValue } from './show-value'
 import { formatStarkDate, parseStarkDate, type StarkDate } from './stark-dates'
 import type { Description, Discount } from './types'
 
@@ -24,7 +25,7 @@ export type Fields = Record<string, unknown>
 export const isObject = (value: unknown): value is Fields =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-export const show = (value: unknown): string => JSON.stringify(value) ?? String(value)
+export const show = showValue
 
 export const isAmount = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_AMOUNT

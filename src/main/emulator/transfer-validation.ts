@@ -5,6 +5,7 @@
  */
 import { isValidTaxId } from '../stark/tax-id'
 import type { Transfer } from './types'
+import { showValue } from './show-value'
 
 export const ACCOUNT_TYPES = ['checking', 'payment', 'savings', 'salary'] as const
 
@@ -62,7 +63,7 @@ const fail = (code: string, message: string): Checked => ({ ok: false, code, mes
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-const quote = (value: unknown): string => JSON.stringify(value) ?? String(value)
+const quote = showValue
 
 export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
 

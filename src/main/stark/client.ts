@@ -85,6 +85,14 @@ export interface StarkClient {
   listWebhooks(): Promise<{ id: string; url: string; subscriptions: string[] }[]>
   createWebhook(url: string, subscriptions: string[]): Promise<{ id: string; url: string }>
   deleteWebhook(id: string): Promise<void>
+  /** PNG of the invoice's Pix QR code; `size` is pixels per QR box, 1 to 50 (Stark's default 7). */
+  invoiceQrcode(id: string, size?: number): Promise<Buffer>
+  /** The invoice as a PDF, with its QR code and BR Code. */
+  invoicePdf(id: string): Promise<Buffer>
+  /** The receipt of a reversal: Stark has a PDF for `reversed` invoice logs only. */
+  invoiceLogPdf(logId: string): Promise<Buffer>
+  /** The receipt of a transfer that is `processing` or `success`. */
+  transferPdf(id: string): Promise<Buffer>
 }
 
 /**
@@ -167,6 +175,12 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
     },
     async deleteWebhook(id) {
       await sdk.webhook.delete(id)
-    }
+    },
+    // starkcore's getContent answers raw bytes (a Buffer) for these routes.
+    invoiceQrcode: async (id, size) =>
+      (await sdk.invoice.qrcode(id, size === undefined ? {} : { size })) as Buffer,
+    invoicePdf: (id) => sdk.invoice.pdf(id),
+    invoiceLogPdf: (logId) => sdk.invoice.log.pdf(logId),
+    transferPdf: (id) => sdk.transfer.pdf(id)
   }
 }
