@@ -260,6 +260,9 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
     get webhookUrl() {
       return webhookUrl
     },
+    get clock() {
+      return connection?.clock
+    },
     get emulator() {
       if (choice.kind !== 'embedded' || !connection?.emulatorUrl || phase !== 'running')
         return undefined

@@ -22,7 +22,7 @@ import type { Logger } from '../engine/context'
 import type { InvariantReport } from '../engine/invariants'
 import type { Simulator } from '../engine/simulator'
 import type { TargetChoice } from '../stark/targets'
-import type { RealTime } from '../time/clock'
+import type { RealTime, VirtualClock } from '../time/clock'
 import type { EmulatorControls } from './emulator-controls'
 import { createRuntimeImpl } from './runtime-impl'
 
@@ -81,6 +81,8 @@ export interface Runtime {
   readonly stateDir: string
   /** The local webhook URL once started. */
   readonly webhookUrl: string | undefined
+  /** Stark's time as the engine sees it (the embedded emulator's own clock); set once started. */
+  readonly clock: VirtualClock | undefined
   /** Demo controls; only for the embedded emulator once started (undefined otherwise). */
   readonly emulator: EmulatorControls | undefined
   /**
