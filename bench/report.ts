@@ -8,6 +8,7 @@ import { dirname } from 'node:path'
 import type { DeliveryFigures } from './deliveries'
 import type { FullRunFigures } from './full-run'
 import type { LatencyFigures } from './latency'
+import type { SlowSocketFigures } from './slow-sockets'
 
 export const TARGETS = {
   /** The webhook server reaches at least this share of the raw crypto.verify rate. */
@@ -15,7 +16,9 @@ export const TARGETS = {
   /** ...and at least this multiple of the event.parse handler. */
   serverVsEventParse: 5,
   /** A full default run at maximum emulator speed takes less than this. */
-  fullRunMs: 30_000
+  fullRunMs: 30_000,
+  /** Deliveries per second while 256 slow-header sockets are open, as a share of none. */
+  slowSocketsVsNone: 0.5
 }
 
 export interface Verdict {
@@ -34,6 +37,7 @@ export interface BenchResults {
     loadAverageAfter: number[]
   }
   deliveries: DeliveryFigures
+  slowSockets: SlowSocketFigures
   latency: LatencyFigures
   fullRuns: FullRunFigures[]
   /** The full run the verdict is about: the fastest correct one of the speeds tried. */
@@ -70,7 +74,8 @@ export function fastestCorrect(runs: FullRunFigures[]): FullRunFigures | undefin
 export function verdictsOf(
   deliveries: DeliveryFigures,
   fullRuns: FullRunFigures[],
-  maxSpeedRun: FullRunFigures | undefined
+  maxSpeedRun: FullRunFigures | undefined,
+  slow: SlowSocketFigures
 ): Verdict[] {
   const vsRaw = deliveries.server.perSecond / deliveries.rawVerify.perSecond
   const vsParse = deliveries.server.perSecond / deliveries.parse.perSecond
@@ -96,6 +101,15 @@ export function verdictsOf(
         ? `${seconds(maxSpeedRun.wallMs)} @ speed ${maxSpeedRun.speed}`
         : `no correct run among ${fullRuns.length}`,
       pass: maxSpeedRun !== undefined && maxSpeedRun.wallMs < TARGETS.fullRunMs
+    },
+    {
+      target: `deliveries with 256 slow sockets open >= ${percent(TARGETS.slowSocketsVsNone)} of none`,
+      measured: percent(slow.ratio),
+      // A delivery refused under attack is the failure being measured: every one must be a 200.
+      pass:
+        slow.attacked.ok === slow.attacked.count &&
+        slow.baseline.ok === slow.baseline.count &&
+        slow.ratio >= TARGETS.slowSocketsVsNone
     }
   ]
 }
@@ -113,8 +127,8 @@ function table(rows: string[][]): string {
 }
 
 export function render(results: BenchResults): string {
-  const { deliveries: d, latency: l, fullRuns, maxSpeedRun, verdicts } = results
-  const [vRaw, vParse, vRun] = verdicts as [Verdict, Verdict, Verdict]
+  const { deliveries: d, latency: l, fullRuns, maxSpeedRun, verdicts, slowSockets: slow } = results
+  const [vRaw, vParse, vRun, vSlow] = verdicts as [Verdict, Verdict, Verdict, Verdict]
   const mark = (v: Verdict): string => (v.pass ? 'PASS' : 'MISS')
   const rows: string[][] = [
     ['metric', 'value', 'baseline / target', 'verdict'],
@@ -145,6 +159,13 @@ export function render(results: BenchResults): string {
       ''
     ],
     [
+      'deliveries/s, 256 slow sockets open',
+      perSecond(slow.attacked.perSecond),
+      `none open ${perSecond(slow.baseline.perSecond)}: ${vSlow.measured} (>= ${percent(TARGETS.slowSocketsVsNone)}); ` +
+        `${slow.attacked.ok}/${slow.attacked.count} answered 200`,
+      mark(vSlow)
+    ],
+    [
       'credited -> transfer p50 / p99',
       `${l.p50Ms.toFixed(1)} / ${l.p99Ms.toFixed(1)} ms`,
       `${l.samples} webhook credits (${l.transfers}/${l.expected} transfers), ` +
@@ -171,6 +192,10 @@ export function render(results: BenchResults): string {
       `(${d.options.parseRequests} to the event.parse handler), ${d.options.concurrency} ` +
       `keep-alive connections from a child process, ${d.options.rounds} interleaved rounds; ` +
       `server rounds ${d.server.roundRates.join(' ')}/s, raw rounds ${d.rawVerify.roundRates.join(' ')}/s`,
+    `slow sockets: ${slow.options.slowSockets} slow-header sockets, reopened when closed ` +
+      `(${slow.attacked.attackerClosed} closed by the server, >= ${slow.attacked.attackerOpenAtEnd} ` +
+      `open at each round's end), ${slow.options.rounds} alternating rounds; with ` +
+      `${slow.attacked.roundRates.join(' ')}/s, without ${slow.baseline.roundRates.join(' ')}/s`,
     `machine: ${results.machine.cpus} x ${results.machine.cpuModel}, node ${results.machine.node}, ` +
       `load average ${results.machine.loadAverageBefore.join(' ')} before, ` +
       `${results.machine.loadAverageAfter.join(' ')} after`,

@@ -5,7 +5,7 @@
  * is a benchmark, not a test; the verdicts are in the output and the JSON), 2 when one of them broke.
  *
  * Options: --requests N (5000) --parse-requests N (1000) --concurrency N (32) --rounds N (10)
- *          --speeds a,b,c (20000,200000,2000000) --out FILE
+ *          --speeds a,b,c (20000,200000,2000000) --slow-requests N (2000) --out FILE
  */
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util'
 import { measureDeliveries } from './deliveries'
 import { measureFullRun, type FullRunFigures } from './full-run'
 import { measureLatency } from './latency'
+import { measureUnderSlowSockets } from './slow-sockets'
 import { startLoadClient } from './load'
 import {
   fastestCorrect,
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '32' },
       rounds: { type: 'string', default: '10' },
       speeds: { type: 'string', default: '20000,200000,2000000' },
+      'slow-requests': { type: 'string', default: '2000' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
   })
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   const concurrency = positive('concurrency', values.concurrency)
   const rounds = positive('rounds', values.rounds)
   const speeds = values.speeds.split(',').map((s) => positive('speeds', s.trim()))
+  const slowRequests = positive('slow-requests', values['slow-requests'])
   const progress = (line: string): boolean => process.stderr.write(`bench: ${line}\n`)
 
   const startedAt = new Date().toISOString()
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
   )
   const client = await startLoadClient()
   let deliveries
+  let slowSockets
   try {
     deliveries = await measureDeliveries(client, {
       requests,
@@ -62,6 +66,13 @@ async function main(): Promise<void> {
       warmup: 1000,
       concurrency,
       rounds
+    })
+    progress(`1b/3 deliveries while 256 slow-header sockets are open, next to none`)
+    slowSockets = await measureUnderSlowSockets(client, {
+      requests: slowRequests,
+      rounds: 4,
+      concurrency,
+      slowSockets: 256
     })
   } finally {
     client.close()
@@ -90,10 +101,11 @@ async function main(): Promise<void> {
       loadAverageAfter: loadavg().map((n) => Math.round(n * 100) / 100)
     },
     deliveries,
+    slowSockets,
     latency,
     fullRuns,
     maxSpeedRun,
-    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun)
+    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, slowSockets)
   }
   await writeResults(values.out, results)
   process.stdout.write(`\n${render(results)}\n\nwritten to ${values.out}\n`)
