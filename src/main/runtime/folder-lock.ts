@@ -40,7 +40,11 @@ export interface LockOptions {
   realTime: RealTime
   /** The lock was lost while held (its directory removed or taken): stop writing at once. */
   onCompromised: (error: Error) => void
-  /** How long an unknown holder (one still writing its owner record) is waited for. */
+  /**
+   * How long a holder without an owner record is waited for (default: `staleMs` + 2 s). A live
+   * holder writes its record within milliseconds of taking the lock; one killed in between leaves a
+   * lock that goes stale after `staleMs`, and is then taken over.
+   */
   waitMs?: number
   /** A holder that stopped refreshing the lock this long ago is presumed dead (default 10 s). */
   staleMs?: number
@@ -119,14 +123,15 @@ function lockedBy(dir: string, owner: LockOwner | undefined): AppError {
 
 /** Takes the lock on `dir` (which must exist), or throws `state_locked` naming the holder. */
 export async function lockFolder(dir: string, options: LockOptions): Promise<FolderLock> {
-  const deadline = options.realTime() + (options.waitMs ?? 3_000)
+  const staleMs = options.staleMs ?? 10_000
+  const deadline = options.realTime() + (options.waitMs ?? staleMs + 2_000)
   let release: (() => Promise<void>) | undefined
   for (;;) {
     try {
       release = await lockfile.lock(dir, {
         lockfilePath: join(dir, LOCK),
         realpath: false,
-        stale: options.staleMs ?? 10_000,
+        stale: staleMs,
         retries: 0,
         onCompromised: options.onCompromised
       })
@@ -138,9 +143,9 @@ export async function lockFolder(dir: string, options: LockOptions): Promise<Fol
         await takeOver(dir, owner, options.realTime)
         continue
       }
-      // No record yet: the holder has just made the lock and is writing it. Wait a little.
+      // No record yet: the holder has just made the lock and is writing it (or died doing so).
       if (owner || options.realTime() > deadline) throw lockedBy(dir, owner)
-      await sleep(50)
+      await sleep(100)
     }
   }
   const id = await lockDirId(dir)
@@ -151,7 +156,12 @@ export async function lockFolder(dir: string, options: LockOptions): Promise<Fol
     lockIno: id?.ino ?? 0,
     lockBirthMs: id?.birthMs ?? 0
   }
-  await writeFileAtomic(join(dir, OWNER), JSON.stringify(owner), { mode: 0o600 })
+  try {
+    await writeFileAtomic(join(dir, OWNER), JSON.stringify(owner), { mode: 0o600 })
+  } catch (error) {
+    await release().catch(() => undefined)
+    throw error
+  }
   let released = false
   return {
     owner,
