@@ -135,6 +135,17 @@ describe('lost files', () => {
     expect(Object.keys(emulator.core.state.invoices).sort()).toEqual([...invoiceIds].sort())
   })
 
+  it('When the journal and target.json were both deleted, Then installation.json still finds the invoices at Stark: journal_missing', async () => {
+    const emulator = await bench.emulator()
+    await twoInvoices(emulator.url)
+    const stateDir = join(bench.dir, 'state')
+    await rm(join(stateDir, 'journal.ndjson'))
+    await rm(join(stateDir, 'target.json'))
+    const { runtime } = bench.runtime({ target: { kind: 'external', url: emulator.url } })
+    expect(await codeOf(runtime.start())).toMatchObject({ code: 'journal_missing' })
+    expect(await exists(join(stateDir, 'target.json'))).toBe(false)
+  })
+
   it('When the journal is missing and Stark holds nothing of this installation, Then it starts (the first start died before issuing)', async () => {
     const emulator = await bench.emulator()
     const first = bench.runtime({ target: { kind: 'external', url: emulator.url } }).runtime

@@ -48,6 +48,7 @@ export async function openFolderIdentity(check: FolderCheck): Promise<Installati
   if (record) checkSameTarget(dir, record, check.identity, check.suggested)
   const journal = await hasContent(join(dir, JOURNAL_FILE))
   let installation = await readInstallation(dir)
+  const used = record !== undefined || installation !== undefined
   if (!installation) {
     if (record || journal) throw lostInstallation(dir)
     installation = await createInstallation(dir)
@@ -58,7 +59,7 @@ export async function openFolderIdentity(check: FolderCheck): Promise<Installati
       `${join(dir, 'installation.json')} belongs to installation ${installation.installationId}, but this folder was made by installation ${record.installationId} (was it copied from another folder?). Restore this folder's own installation.json, or start over in a new state folder.`
     )
   }
-  if (record && !journal) await refuseIfStarkHoldsInvoices(check, installation)
+  if (used && !journal) await refuseIfStarkHoldsInvoices(check, installation)
   if (!record) {
     if (journal)
       check.notice?.(
