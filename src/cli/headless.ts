@@ -7,11 +7,11 @@
  */
 // First: stop signals are ours before any dependency installs its own handlers (see the module).
 import { onStopSignal, SIGNAL_EXIT_CODES, type StopSignal } from './stop-signals'
-import { readFile } from 'node:fs/promises'
 import packageJson from '../../package.json'
 import { createRuntime, type Runtime } from '../main/runtime/runtime'
 import { BUILT_RENDERER_DIR, startHeadlessDashboard } from '../main/web/headless-dashboard'
 import { requireBuiltRenderer } from '../main/web/dashboard'
+import { readKeyFile } from '../main/stark/keys'
 import type { TargetChoice } from '../main/stark/targets'
 import { APP_NAME } from '../shared/app-info'
 import { describeEntry } from '../shared/describe'
@@ -36,20 +36,9 @@ async function targetOf(options: HeadlessOptions): Promise<TargetChoice> {
     return { kind: 'external', url: options.emulatorUrl as string, speed: options.speed }
   if (options.target === 'embedded')
     return { kind: 'embedded', speed: options.speed ?? 1, seed: options.seed }
-  const file = options.privateKeyFile as string
-  try {
-    return {
-      kind: 'sandbox',
-      projectId: options.projectId as string,
-      privateKeyPem: await readFile(file, 'utf8')
-    }
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    throw new AppError(
-      'invalid_args',
-      `Cannot read the private key file ${file} (${code === 'ENOENT' ? 'it does not exist' : (code ?? 'error')}). Give --private-key the path of the privateKey.pem whose public key you registered with Stark.`
-    )
-  }
+  // Validated here, so that a wrong file is refused before anything starts (never quoting it).
+  const key = await readKeyFile(options.privateKeyFile as string)
+  return { kind: 'sandbox', projectId: options.projectId as string, privateKeyPem: key.sec1Pem }
 }
 
 const quote = (arg: string): string =>

@@ -68,7 +68,12 @@ describe('known failures', () => {
       ...['--sandbox', '--project-id', '123', '--private-key', join(dir, 'nope.pem')],
       ...['--state-dir', join(dir, 's')]
     ])
-    await expectKnownFailure(child, join(dir, 'nope.pem'), 'does not exist', '--private-key')
+    await expectKnownFailure(
+      child,
+      join(dir, 'nope.pem'),
+      'there is no file there',
+      'Choose the privateKey.pem file'
+    )
   })
 
   it("When the embedded emulator's state file is damaged, Then the message names the file", async () => {

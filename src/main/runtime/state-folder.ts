@@ -121,10 +121,11 @@ export function checkSameTarget(
   suggested: string
 ): void {
   if (sameTarget(record.identity, identity)) return
-  const instead =
-    resolve(suggested) !== resolve(dir)
-      ? suggested
-      : `${suggested}-${identity.kind === 'sandbox' ? safe(identity.projectId) : identity.workspaceId.slice(-6) + '-' + identity.signingKey.slice(0, 6)}`
+  const named =
+    identity.kind === 'sandbox'
+      ? safe(identity.projectId)
+      : `${identity.workspaceId.slice(-6)}-${identity.signingKey.replace(/[^0-9a-f]/g, '').slice(0, 6)}`
+  const instead = resolve(suggested) !== resolve(dir) ? suggested : `${suggested}-${named}`
   throw new AppError(
     'state_mismatch',
     `The state folder ${dir} belongs to ${describeIdentity(record.identity)}, but this Stark is ${describeIdentity(identity)}. Its run cannot continue here. Point back at the Stark it was made with, or use a folder of this Stark's own: ${instead}`

@@ -5,7 +5,6 @@
  * started by the runtime (this layer talks to emulators only over HTTP, never imports one), which
  * then connects to it here like to any other.
  */
-import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
@@ -13,7 +12,7 @@ import { AppError } from '../../shared/errors'
 import type { Faults } from '../../shared/faults'
 import { VirtualClock, type RealTime } from '../time/clock'
 import { sdkClient, type StarkClient } from './client'
-import { generateKeyPair, publicKeyOf, toSec1Pem } from './keys'
+import { fingerprintOf, generateKeyPair, publicKeyOf, toSec1Pem } from './keys'
 import { connectStark, type StarkSdk } from './sdk'
 
 export type TargetChoice =
@@ -46,11 +45,6 @@ export interface Connection {
   emulatorUrl?: string
   /** Stops what this connection started (the follower clock); the SDK is disconnected elsewhere. */
   stop(): void
-}
-
-/** A short, stable fingerprint of a PEM key (SHA-256 of its text without whitespace). */
-export function fingerprintOf(pem: string): string {
-  return createHash('sha256').update(pem.replace(/\s+/g, '')).digest('hex').slice(0, 16)
 }
 
 export function sameTarget(a: TargetIdentity, b: TargetIdentity): boolean {
