@@ -86,7 +86,7 @@ describe('runtime lifecycle', () => {
     await controls!.faults({ apiErrorRate: 0 })
 
     await runtime.simulator.startRun({ batches: 1, minInvoices: 1, maxInvoices: 1 })
-    const invoiceId = await runtime.simulator.issueInvoice({ name: 'Ana Souza', amount: 1234 })
+    const { invoiceId } = await runtime.simulator.issueInvoice({ name: 'Ana Souza', amount: 1234 })
     expect(await controls!.payNow(invoiceId)).toEqual({ invoiceId })
     expect(await codeOf(controls!.payNow('0000000000000001'))).toMatchObject({
       code: 'not_found'
@@ -156,7 +156,7 @@ describe('installation tag', () => {
     const { runtime } = bench.runtime({ target: { kind: 'external', url: emulator.url } })
     await runtime.start()
     await runtime.simulator.startRun({ batches: 1, minInvoices: 1, maxInvoices: 1 })
-    const invoiceId = await runtime.simulator.issueInvoice({ name: 'Ana Souza', amount: 1234 })
+    const { invoiceId } = await runtime.simulator.issueInvoice({ name: 'Ana Souza', amount: 1234 })
     const installation = JSON.parse(
       await readFile(join(runtime.stateDir, 'installation.json'), 'utf8')
     ) as { installationId: string }
