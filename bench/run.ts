@@ -6,7 +6,7 @@
  *
  * Options: --requests N (5000) --parse-requests N (1000) --concurrency N (32) --rounds N (10)
  *          --speeds a,b,c (20000,200000,2000000) --cli-speeds a,b (max,20000)
- *          --journal-entries N (100000) --out FILE
+ *          --journal-entries N (100000) --slow-requests N (2000) --out FILE
  *          --scale-sizes a,b,c (80,320,1280) --scale-speed N|max (max) --scale-interval-minutes N (30)
  *          --scale-only: only the scale part (issue 7)
  */
@@ -18,6 +18,7 @@ import { measureDeliveries } from './deliveries'
 import { measureFullRun, type FullRunFigures } from './full-run'
 import { measureJournalOpen } from './journal-open'
 import { measureLatency } from './latency'
+import { measureUnderSlowSockets } from './slow-sockets'
 import { startLoadClient } from './load'
 import { measureScale } from './scale'
 import { renderScale } from './scale-report'
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       'scale-speed': { type: 'string', default: 'max' },
       'scale-interval-minutes': { type: 'string', default: '30' },
       'scale-only': { type: 'boolean', default: false },
+      'slow-requests': { type: 'string', default: '2000' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
   })
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     return speed
   })
   const journalEntries = positive('journal-entries', values['journal-entries'])
+  const slowRequests = positive('slow-requests', values['slow-requests'])
   const progress = (line: string): boolean => process.stderr.write(`bench: ${line}\n`)
   const scaleOptions = {
     sizes: values['scale-sizes'].split(',').map((s) => {
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
   )
   const client = await startLoadClient()
   let deliveries
+  let slowSockets
   try {
     deliveries = await measureDeliveries(client, {
       requests,
@@ -97,6 +101,13 @@ async function main(): Promise<void> {
       warmup: 1000,
       concurrency,
       rounds
+    })
+    progress(`1b/3 deliveries while 256 slow-header sockets are open, next to none`)
+    slowSockets = await measureUnderSlowSockets(client, {
+      requests: slowRequests,
+      rounds: 4,
+      concurrency,
+      slowSockets: 256
     })
   } finally {
     client.close()
@@ -135,13 +146,22 @@ async function main(): Promise<void> {
       loadAverageAfter: loadavg().map((n) => Math.round(n * 100) / 100)
     },
     deliveries,
+    slowSockets,
     latency,
     fullRuns,
     maxSpeedRun,
     cliRuns,
     journalOpen,
     scale,
-    verdicts: verdictsOf(deliveries, fullRuns, maxSpeedRun, cliRuns, journalOpen, scale)
+    verdicts: verdictsOf(
+      deliveries,
+      fullRuns,
+      maxSpeedRun,
+      slowSockets,
+      cliRuns,
+      journalOpen,
+      scale
+    )
   }
   await writeResults(values.out, results)
   process.stdout.write(`\n${render(results)}\n\nwritten to ${values.out}\n`)

@@ -4,7 +4,8 @@ import type { PlanInput } from '../shared/plan'
 import type { ClockSpeed } from '../main/time/clock'
 import { MAX_NUMERIC_SPEED, parseSpeed } from '../main/time/speed'
 
-export const USAGE = `Usage: npm run headless -- [options]
+export const USAGE = `Usage: npm run -s headless -- [options]
+(-s keeps npm's own banner out of the output, so that --json lines can be piped to jq or head)
 
 Stark (default: the embedded emulator, no account or network needed):
   --emulator-url URL      use an emulator running elsewhere (npm run emulator)
@@ -24,8 +25,13 @@ Run plan (defaults are the trial's):
   --due-minutes N         invoice due after issue (Stark's default: 2 days)
   --settle-minutes N      wait after the last batch for payments before reporting (120)
 
+Runs and state:
+  --state-dir DIR         this target's state folder (default: .ssim-state/<target>, one per target:
+                          emulator, external-<host>-<port>, sandbox-<project id>); rerun with the
+                          same folder to resume its run
+  --new-run               start a new run even though the folder holds one (with plan flags: their plan)
+
 Other:
-  --state-dir DIR         everything persistent; rerun with the same folder to resume (.ssim-state)
   --webhook-port P        local webhook port on 127.0.0.1 (0: any free port)
   --catch-up-minutes N    minutes of Stark time between catch-up sweeps (15; 1 with --sandbox)
   --seed N                seed for sizes, people and the embedded emulator's randomness
@@ -33,7 +39,8 @@ Other:
   --ui                    serve the browser dashboard on 127.0.0.1 and print its URL; runs are
                           started from the dashboard, and the engine keeps serving until stopped
   --ui-port P             the dashboard's port (default: any free port)
-  --help                  this text`
+  -h, --help              this text
+  --version               the version`
 
 export interface HeadlessOptions {
   target: 'embedded' | 'external' | 'sandbox'
@@ -42,17 +49,44 @@ export interface HeadlessOptions {
   privateKeyFile?: string
   speed?: ClockSpeed
   plan: PlanInput
-  stateDir: string
+  /** The explicit state folder; undefined means the target's default folder. */
+  stateDir?: string
+  /** Plan flags were given (a folder that holds a run refuses them without --new-run). */
+  planGiven: boolean
+  newRun: boolean
   webhookPort: number
   catchUpMs: number
   seed?: number
   json: boolean
   help: boolean
+  version: boolean
   ui: boolean
   uiPort?: number
 }
 
-export class UsageError extends Error {}
+/** Bad usage: `flag` names the option concerned, so that only its line of the usage is shown. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly flag?: string
+  ) {
+    super(message)
+  }
+}
+
+/** The usage line(s) describing `flag`, for a usage error about it. */
+export function usageLineOf(flag: string | undefined): string | undefined {
+  if (!flag) return undefined
+  const lines = USAGE.split('\n')
+  const at = lines.findIndex((l) => new RegExp(`^\\s+(-\\w, )?${flag}\\b`).test(l))
+  if (at < 0) return undefined
+  const out = [lines[at] as string]
+  for (const next of lines.slice(at + 1)) {
+    if (!/^\s{20,}\S/.test(next)) break
+    out.push(next)
+  }
+  return out.join('\n')
+}
 
 function num(
   name: string,
@@ -63,7 +97,8 @@ function num(
   const value = Number(raw)
   if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
     throw new UsageError(
-      `--${name} must be ${integer ? 'a whole number' : 'a number'} of at least ${min}, got "${raw}"`
+      `--${name} must be ${integer ? 'a whole number' : 'a number'} of at least ${min}, got "${raw}"`,
+      `--${name}`
     )
   }
   return value
@@ -74,13 +109,15 @@ function speedOption(raw: string | undefined, external: boolean): ClockSpeed | u
   const speed = parseSpeed(raw)
   if (speed === undefined) {
     throw new UsageError(
-      `--speed must be a number of at least 0 (at most ${MAX_NUMERIC_SPEED}) or max, got "${raw}"`
+      `--speed must be a number of at least 0 (at most ${MAX_NUMERIC_SPEED}) or max, got "${raw}"`,
+      '--speed'
     )
   }
   // Max holds Stark's time while this process works; an emulator in another process cannot wait.
   if (speed === 'max' && external)
     throw new UsageError(
-      '--speed max needs the embedded emulator: drop --emulator-url, or give that emulator a number'
+      '--speed max needs the embedded emulator: drop --emulator-url, or give that emulator a number',
+      '--speed'
     )
   return speed
 }
@@ -104,30 +141,37 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
         'max-amount': { type: 'string' },
         'due-minutes': { type: 'string' },
         'settle-minutes': { type: 'string' },
-        'state-dir': { type: 'string', default: '.ssim-state' },
+        'state-dir': { type: 'string' },
+        'new-run': { type: 'boolean', default: false },
         'webhook-port': { type: 'string' },
         'catch-up-minutes': { type: 'string' },
         seed: { type: 'string' },
         json: { type: 'boolean', default: false },
         ui: { type: 'boolean', default: false },
         'ui-port': { type: 'string' },
-        help: { type: 'boolean', default: false }
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false }
       }
     }))
   } catch (error) {
-    throw new UsageError((error as Error).message)
+    const message = (error as Error).message
+    throw new UsageError(message, /'(--[\w-]+)/.exec(message)?.[1])
   }
   if (values.sandbox && values['emulator-url'])
-    throw new UsageError('choose either --sandbox or --emulator-url, not both')
+    throw new UsageError('choose either --sandbox or --emulator-url, not both', '--sandbox')
   if (values.sandbox && (!values['project-id'] || !values['private-key'])) {
     throw new UsageError(
-      "--sandbox needs --project-id and --private-key (your sandbox project's id and key file)"
+      "--sandbox needs --project-id and --private-key (your sandbox project's id and key file)",
+      '--sandbox'
     )
   }
   if (values['ui-port'] !== undefined && !values.ui)
-    throw new UsageError('--ui-port applies with --ui only')
+    throw new UsageError('--ui-port applies with --ui only', '--ui-port')
   if (values.sandbox && values.speed)
-    throw new UsageError('--speed applies to emulators only: the real sandbox runs in real time')
+    throw new UsageError(
+      '--speed applies to emulators only: the real sandbox runs in real time',
+      '--speed'
+    )
   const minutes = (name: string): number | undefined => {
     const m = num(name, values[name as keyof typeof values] as string | undefined, { min: 0.001 })
     return m === undefined ? undefined : Math.round(m * 60_000)
@@ -144,6 +188,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
   }
   for (const key of Object.keys(plan) as (keyof PlanInput)[])
     if (plan[key] === undefined) delete plan[key]
+  if (values['state-dir'] === '') throw new UsageError('--state-dir needs a folder', '--state-dir')
   return {
     target: values.sandbox ? 'sandbox' : values['emulator-url'] ? 'external' : 'embedded',
     emulatorUrl: values['emulator-url'],
@@ -151,13 +196,16 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     privateKeyFile: values['private-key'],
     speed: speedOption(values.speed, Boolean(values['emulator-url'])),
     plan,
-    stateDir: values['state-dir'] as string,
+    stateDir: values['state-dir'],
+    planGiven: Object.keys(plan).length > 0,
+    newRun: values['new-run'] as boolean,
     webhookPort: num('webhook-port', values['webhook-port'], { integer: true, min: 0 }) ?? 0,
     // With no public URL the real sandbox is only heard by polling, so poll it often.
     catchUpMs: minutes('catch-up-minutes') ?? (values.sandbox ? 60_000 : 15 * 60_000),
     seed: num('seed', values.seed, { integer: true, min: 0 }),
     json: values.json as boolean,
     help: values.help as boolean,
+    version: values.version as boolean,
     ui: values.ui as boolean,
     uiPort: num('ui-port', values['ui-port'], { integer: true, min: 0 })
   }

@@ -1,74 +1,69 @@
 /**
- * `npm run headless -- [options]`: the same engine as the desktop app, without a window. It prints
- * live lines (or JSON lines), and when the run completes it prints a summary and exits 0 only if the
- * run's invariants hold at Stark.
+ * `npm run -s headless -- [options]`: the trial without a window, a thin front end on the runtime
+ * (the same one the desktop app drives). It says whether it starts a new run or resumes one, prints
+ * live lines (or JSON lines), and when the run completes a summary; it exits 0 only if the run's
+ * invariants hold at Stark and the trial did its job. SIGINT/SIGTERM stop it cleanly and it says how
+ * to resume; a closed pipe (`| head`) stops it quietly.
  */
-import { readFile, mkdir } from 'node:fs/promises'
-import { resolve } from 'node:path'
-import type { JournalEntry } from '../shared/journal'
-import { createSimulator, type Simulator } from '../main/engine/simulator'
-import { connectTarget, type TargetChoice } from '../main/stark/targets'
-import { formatBRL } from '../shared/money'
-import { describeEntry } from '../shared/describe'
+// First: stop signals are ours before any dependency installs its own handlers (see the module).
+import { onStopSignal, SIGNAL_EXIT_CODES, type StopSignal } from './stop-signals'
+import packageJson from '../../package.json'
+import { createRuntime, type Runtime } from '../main/runtime/runtime'
 import { BUILT_RENDERER_DIR, startHeadlessDashboard } from '../main/web/headless-dashboard'
 import { requireBuiltRenderer } from '../main/web/dashboard'
-import { parseHeadlessOptions, UsageError, USAGE, type HeadlessOptions } from './headless-options'
+import { readKeyFile } from '../main/stark/keys'
+import type { TargetChoice } from '../main/stark/targets'
+import { APP_NAME } from '../shared/app-info'
+import { describeEntry } from '../shared/describe'
+import { AppError, isAppError } from '../shared/errors'
+import type { JournalEntry } from '../shared/journal'
+import {
+  parseHeadlessOptions,
+  usageLineOf,
+  UsageError,
+  USAGE,
+  type HeadlessOptions
+} from './headless-options'
+import { Output, type Line } from './headless-output'
+import { summarize } from './headless-summary'
 
 const realTime = (): number => Date.now()
+/** A reader that closed our stdout (`| head`): like SIGPIPE. */
+const READER_GONE_CODE = 141
 
-function out(json: boolean, line: Record<string, unknown> & { type: string }, human: string): void {
-  process.stdout.write(json ? `${JSON.stringify(line)}\n` : `${human}\n`)
-}
-
-async function choose(options: HeadlessOptions, stateDir: string): Promise<TargetChoice> {
-  if (options.target === 'sandbox') {
-    let privateKeyPem: string
-    try {
-      privateKeyPem = await readFile(options.privateKeyFile as string, 'utf8')
-    } catch (error) {
-      throw new UsageError(
-        `cannot read --private-key ${options.privateKeyFile}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`
-      )
-    }
-    return { kind: 'sandbox', projectId: options.projectId as string, privateKeyPem }
-  }
+async function targetOf(options: HeadlessOptions): Promise<TargetChoice> {
   if (options.target === 'external')
-    return { kind: 'external', url: options.emulatorUrl as string, speed: options.speed, stateDir }
-  return {
-    kind: 'embedded',
-    speed: options.speed ?? 1,
-    stateDir,
-    seed: options.seed,
-    deferClock: true
-  }
+    return { kind: 'external', url: options.emulatorUrl as string, speed: options.speed }
+  if (options.target === 'embedded')
+    return { kind: 'embedded', speed: options.speed ?? 1, seed: options.seed, deferClock: true }
+  // Validated here, so that a wrong file is refused before anything starts (never quoting it).
+  const key = await readKeyFile(options.privateKeyFile as string)
+  return { kind: 'sandbox', projectId: options.projectId as string, privateKeyPem: key.sec1Pem }
 }
 
-async function summarize(sim: Simulator, json: boolean, last: () => void): Promise<boolean> {
-  await sim.idle()
-  const report = await sim.verify()
-  const { totals, batches } = sim.snapshot()
-  const planned = batches.filter((b) => b.key.startsWith('b')).length
-  last()
-  out(
-    json,
-    {
-      type: 'summary',
-      ok: report.ok,
-      problems: report.problems,
-      batches: planned,
-      ...totals,
-      checkedAtStark: report.checked
-    },
-    [
-      `Summary: ${report.ok ? 'all invariants hold' : 'INVARIANTS BROKEN'}`,
-      `  batches ${planned}, invoices ${totals.invoices} (${formatBRL(totals.invoicedAmount)}), paid ${totals.paid}, unpaid ${totals.invoices - totals.paid}`,
-      `  credited ${totals.credited} (${formatBRL(totals.creditedAmount)}), fees ${formatBRL(totals.fees)}`,
-      `  transfers sent ${totals.transfersSent}, succeeded ${totals.transfersSucceeded} (${formatBRL(totals.transferredAmount)}), failed ${totals.transfersFailed}, pending ${totals.transfersPending}, skipped ${totals.skipped}`,
-      ...report.problems.map((p) => `  problem: ${p}`)
-    ].join('\n')
-  )
-  return report.ok
+const quote = (arg: string): string =>
+  /^[\w./:@=,+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`
+
+/** The command that resumes this folder's run: the same Stark and folder, no plan flags. */
+function resumeCommand(options: HeadlessOptions, stateDir: string): string {
+  const args: string[] = []
+  if (options.target === 'external') args.push('--emulator-url', options.emulatorUrl as string)
+  if (options.target === 'sandbox')
+    args.push(
+      ...['--sandbox', '--project-id', options.projectId as string],
+      ...['--private-key', options.privateKeyFile as string]
+    )
+  if (options.speed !== undefined) args.push('--speed', String(options.speed))
+  if (options.stateDir !== undefined) args.push('--state-dir', stateDir)
+  if (options.json) args.push('--json')
+  return `npm run -s headless --${args.map((a) => ` ${quote(a)}`).join('')}`
 }
+
+type Ending =
+  | { kind: 'summary'; ok: boolean }
+  | { kind: 'signal'; signal: StopSignal }
+  | { kind: 'reader-gone' }
+  | { kind: 'failed'; error: AppError }
 
 async function main(): Promise<number> {
   const options = parseHeadlessOptions(process.argv.slice(2))
@@ -76,116 +71,228 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`)
     return 0
   }
+  if (options.version) {
+    process.stdout.write(`${APP_NAME} ${packageJson.version}\n`)
+    return 0
+  }
+
   if (options.ui) requireBuiltRenderer(BUILT_RENDERER_DIR)
-  const stateDir = resolve(options.stateDir)
-  await mkdir(stateDir, { recursive: true, mode: 0o700 })
-  const target = await connectTarget(await choose(options, stateDir), realTime, (line) =>
-    process.stderr.write(`${line}\n`)
-  )
-  const sim = await createSimulator({
-    clock: target.clock,
-    stark: target.stark,
-    stateDir,
-    seed: options.seed,
-    catchUpIntervalMs: options.catchUpMs,
-    webhook: { port: options.webhookPort },
-    logger: {
-      info: (m) => process.stderr.write(`${m}\n`),
-      warn: (m) => process.stderr.write(`warning: ${m}\n`),
-      error: (m) => process.stderr.write(`error: ${m}\n`)
+
+  let end: (ending: Ending) => void = () => undefined
+  const ended = new Promise<Ending>((resolve) => (end = resolve))
+  let ending: Ending | undefined
+  const finish = (next: Ending): void => {
+    ending ??= next
+    end(ending)
+  }
+  const out = new Output(options.json, () => finish({ kind: 'reader-gone' }))
+  let forced = false
+  onStopSignal((signal) => {
+    if (ending?.kind === 'signal' || forced) {
+      forced = true
+      out.note(`${signal} again: exiting now. The journal is durable: rerun to resume.`)
+      process.exit(SIGNAL_EXIT_CODES[signal])
     }
+    out.note(
+      `stopping (${signal}): finishing in-flight work, flushing the journal, closing servers…`
+    )
+    finish({ kind: 'signal', signal })
   })
 
-  let finish: (ok: boolean) => void = () => undefined
-  const finished = new Promise<boolean>((r) => (finish = r))
-  let summarizing = false
-  // The summary is the last line: entries journaled after it (a periodic catch-up) stay on disk only.
-  let summarized = false
-  const complete = (): void => {
-    if (summarizing) return
-    summarizing = true
-    // With the dashboard, the engine outlives a run: the next one is started from the page.
-    const done = options.ui
-      ? (): void => void ((summarizing = false), (summarized = false))
-      : finish
-    // Without it, the summary describes Stark as the run left it: the emulator's story stops here
-    // (at `max` it would otherwise race on through days of catch-up sweeps while the check reads it).
-    if (target.emulator && !options.ui) target.clock.setSpeed(0)
-    summarize(sim, options.json, () => (summarized = true)).then(done, (error: unknown) => {
-      summarized = true
-      process.stderr.write(`error: the final check against Stark failed: ${String(error)}\n`)
-      done(false)
-    })
-  }
-  // Entries appended before the ready line are held back so that `ready` is always the first line.
+  const target = await targetOf(options)
   let held: JournalEntry[] | undefined = []
+  let summarized = false
+  let summarizing = false
   const print = (entry: JournalEntry): void => {
     if (summarized) return
-    out(
-      options.json,
-      entry as unknown as Record<string, unknown> & { type: string },
-      describeEntry(entry)
-    )
-    if (entry.type === 'run.completed') complete()
+    out.write(entry as unknown as Line, describeEntry(entry))
+    if (entry.type === 'run.completed') void complete()
   }
-  sim.subscribe({}, (entries) => {
-    for (const entry of entries) {
-      if (held) held.push(entry)
-      else print(entry)
-    }
+  const runtime: Runtime = createRuntime({
+    target,
+    stateDir: options.stateDir,
+    webhook: { port: options.webhookPort },
+    catchUpIntervalMs: options.catchUpMs,
+    seed: options.seed,
+    realTime,
+    logger: {
+      info: (m) => out.note(m),
+      warn: (m) => out.note(`warning: ${m}`),
+      error: (m) => out.note(`error: ${m}`)
+    },
+    // Entries written while starting are held back so that `ready` is always the first line.
+    onSimulator: (sim) =>
+      sim.subscribe({}, (entries) => {
+        for (const entry of entries) {
+          if (held) held.push(entry)
+          else print(entry)
+        }
+      })
+  })
+  runtime.onChange((status) => {
+    if (status.phase === 'failed' && status.error)
+      finish({ kind: 'failed', error: new AppError(status.error.code, status.error.message) })
   })
 
-  const started = await sim.start()
-  // Without a public URL the real sandbox cannot reach us: it is heard by catch-up polling.
-  if (target.emulatorUrl) await sim.registerWebhook()
-  if (!sim.snapshot().run && !options.ui) await sim.startRun(options.plan)
-  // Stark's story starts now that the engine listens and its run is under way (at `max`, hours of
-  // it would otherwise pass during the startup above).
-  target.startClock()
+  async function complete(): Promise<void> {
+    if (summarizing) return
+    summarizing = true
+    try {
+      await runtime.simulator.idle()
+      // Without it, the summary describes Stark as the run left it: the emulator's story stops here
+      // (at `max` it would otherwise race on through days of catch-up sweeps while the check reads it).
+      if (runtime.target.kind === 'embedded' && !options.ui) runtime.clock?.setSpeed(0)
+      const summary = summarize(runtime.simulator.snapshot(), await runtime.verify())
+      // The summary is the last line: entries journaled after it (a periodic catch-up) stay on disk.
+      summarized = true
+      out.write(summary.line, summary.human)
+      // With the dashboard, the engine outlives a run: the next one is started from the page.
+      if (options.ui) summarizing = summarized = false
+      else finish({ kind: 'summary', ok: summary.ok })
+    } catch (error) {
+      summarized = true
+      finish({ kind: 'failed', error: asAppError(error, 'the final check against Stark') })
+    }
+  }
+
+  const startup = await Promise.race([runtime.start().then(() => undefined), ended.then((e) => e)])
+  if (startup) {
+    await runtime.stop()
+    return closing(startup, null, runtime, options, out)
+  }
+
+  const sim = runtime.simulator
+  const existing = sim.snapshot().run
+  if (existing && options.planGiven && !options.newRun) {
+    await runtime.stop()
+    throw new UsageError(
+      `${runtime.stateDir} already holds run ${existing.runId} (${existing.batchesIssued} of ${existing.sizes.length} batches issued${existing.completed ? ', complete' : existing.stopped ? ', stopped' : ''}): run again without plan flags to resume it, or add --new-run to start a new run with this plan.`,
+      '--new-run'
+    )
+  }
+  let fresh = !existing && !options.ui
+  if (existing && options.newRun) {
+    if (!existing.stopped && !existing.completed)
+      await sim.stopRun('replaced by a new run (--new-run)')
+    fresh = true
+  }
+  if (fresh) await sim.startRun(options.plan)
   const dashboard = options.ui
     ? await startHeadlessDashboard({
         sim,
-        target: { kind: options.target, projectId: options.projectId, ...target },
-        stateDir,
+        target: {
+          kind: options.target,
+          emulatorUrl: runtime.target.emulatorUrl ?? undefined,
+          projectId: runtime.target.projectId ?? undefined,
+          clock: runtime.clock as NonNullable<Runtime['clock']>
+        },
+        stateDir: runtime.stateDir,
         port: options.uiPort,
-        log: (m) => process.stderr.write(`${m}\n`)
+        log: (m) => out.note(m)
       })
     : undefined
-  out(
-    options.json,
+
+  const snapshot = sim.snapshot()
+  const run = snapshot.run
+  const issued = run?.batchesIssued ?? 0
+  const planned = run?.sizes.length ?? 0
+  out.write(
     {
       type: 'ready',
-      webhookUrl: started.webhookUrl,
-      emulatorUrl: target.emulatorUrl ?? null,
-      runId: sim.snapshot().run?.runId ?? null,
-      stateDir,
+      webhookUrl: runtime.webhookUrl,
+      emulatorUrl: runtime.target.emulatorUrl,
+      target: runtime.target.label,
+      runId: run?.runId ?? null,
+      run: run ? (fresh ? 'new' : 'resumed') : null,
+      batchesIssued: issued,
+      batches: planned,
+      stateDir: runtime.stateDir,
       ui: dashboard?.url ?? null
     },
-    `ready: ${dashboard ? `dashboard ${dashboard.url}, ` : ''}webhook ${started.webhookUrl}${target.emulatorUrl ? `, emulator ${target.emulatorUrl}` : ', real sandbox (no public URL: catching up by polling)'}, state in ${stateDir}`
+    [
+      `ready: ${dashboard ? `dashboard ${dashboard.url}, ` : ''}webhook ${runtime.webhookUrl}${runtime.target.emulatorUrl ? `, emulator ${runtime.target.emulatorUrl}` : ', real sandbox (no public URL: catching up by polling)'}, state in ${runtime.stateDir}`,
+      !run
+        ? 'no run yet: start one from the dashboard'
+        : fresh
+          ? `starting a new run ${run.runId}${existing ? ` (run ${existing.runId} stays in the journal)` : ''}: ${planned} batches`
+          : `resuming run ${run.runId}: ${issued} of ${planned} batches issued${run.completed ? ', complete' : ''}`
+    ].join('\n')
   )
-  for (const entry of held) print(entry)
+  for (const entry of held ?? []) print(entry)
   held = undefined
-  if (sim.snapshot().run?.completed) complete()
+  // Stark's story starts now that the engine listens and its run is under way (at `max`, hours of
+  // it would otherwise pass during the startup above).
+  runtime.startClock()
+  if (run?.completed) void complete()
 
-  const signalled = new Promise<number>((r) => {
-    process.once('SIGINT', () => r(130))
-    process.once('SIGTERM', () => r(143))
-  })
-  const code = await Promise.race([finished.then((ok) => (ok ? 0 : 1)), signalled])
+  const result = await ended
+  const last = sim.snapshot().run
   await dashboard?.stop()
-  await sim.stop()
-  await target.stop()
-  return code
+  await runtime.stop()
+  // The closing line is the last one: entries the journal hands over later are on disk already.
+  summarized = true
+  return closing(result, last, runtime, options, out)
+}
+
+/** Says how it ended (and how to resume), and gives the exit code. */
+function closing(
+  ending: Ending,
+  run: { runId: string; batchesIssued: number; sizes: number[] } | null,
+  runtime: Runtime,
+  options: HeadlessOptions,
+  out: Output
+): number {
+  if (ending.kind === 'summary') return ending.ok ? 0 : 1
+  if (ending.kind === 'reader-gone') return READER_GONE_CODE
+  if (ending.kind === 'failed') {
+    out.note(`error: ${ending.error.message}`)
+    return 1
+  }
+  const resume = resumeCommand(options, runtime.stateDir)
+  const where = run
+    ? `run ${run.runId} is saved in ${runtime.stateDir} (${run.batchesIssued} of ${run.sizes.length} batches issued)`
+    : `nothing was started in ${runtime.stateDir}`
+  out.write(
+    {
+      type: 'stopped',
+      signal: ending.signal,
+      runId: run?.runId ?? null,
+      stateDir: runtime.stateDir,
+      resume
+    },
+    `stopped (${ending.signal}): ${where}.\nResume with: ${resume}`
+  )
+  if (options.json) out.note(`stopped (${ending.signal}): ${where}. Resume with: ${resume}`)
+  return SIGNAL_EXIT_CODES[ending.signal]
+}
+
+function asAppError(error: unknown, what: string): AppError {
+  if (isAppError(error)) return error as AppError
+  return new AppError(
+    'unavailable',
+    `${what} failed: ${error instanceof Error ? error.message : String(error)}`
+  )
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${USAGE}\n`)
+      const line = usageLineOf(error.flag)
+      process.stderr.write(
+        `headless: ${error.message}\n${line ? `${line}\n` : ''}(npm run -s headless -- --help lists every option)\n`
+      )
       process.exit(2)
     }
-    process.stderr.write(`headless: ${error instanceof Error ? error.message : String(error)}\n`)
+    if (isAppError(error)) {
+      process.stderr.write(`error: ${(error as AppError).message}\n`)
+      process.exit(1)
+    }
+    const detail =
+      process.env.SSIM_DEBUG && error instanceof Error
+        ? (error.stack ?? error.message)
+        : `${error instanceof Error ? error.message : String(error)} (an unexpected failure: SSIM_DEBUG=1 shows where it happened)`
+    process.stderr.write(`error: ${detail}\n`)
     process.exit(1)
   }
 )

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import packageJson from '../../package.json'
 import { CliProcess, killAllChildren, runHeadless, type JsonLine } from '../helpers/cli-process'
 
 let dir: string
@@ -19,7 +20,8 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const FULL_RUN = ['--speed', '20000', '--json', '--seed', '2', '--settle-minutes', '60']
+const FULL_RUN = ['--speed', '20000', '--json', '--seed', '2']
+const PLAN = ['--settle-minutes', '60']
 /** Totals that a rerun on a finished folder must report unchanged. */
 const TOTALS = ['batches', 'invoices', 'invoicedAmount', 'credited', 'transfersSent'] as const
 
@@ -35,9 +37,9 @@ function expectReadyAndSummary(lines: JsonLine[]): { ready: JsonLine; summary: J
 }
 
 describe('headless CLI', () => {
-  it('When a default run goes through the embedded emulator at high speed, Then it prints JSON lines from ready to an ok summary and exits 0, and a rerun on the finished folder only reports', async () => {
+  it('When a default run goes through the embedded emulator at high speed, Then it prints JSON lines from ready to an ok summary and exits 0; a rerun on the finished folder only reports; plan flags need --new-run there', async () => {
     const stateDir = join(dir, 'state')
-    const first = runHeadless([...FULL_RUN, '--state-dir', stateDir])
+    const first = runHeadless([...FULL_RUN, ...PLAN, '--state-dir', stateDir])
     const firstExit = await first.waitForExit(150_000)
     expect(firstExit, first.describe()).toEqual({ code: 0, signal: null })
 
@@ -46,6 +48,8 @@ describe('headless CLI', () => {
     expect(ready.webhookUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\S+$/)
     expect(ready.emulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(ready.runId).toMatch(/^[0-9a-f]+$/)
+    expect(ready).toMatchObject({ run: 'new', batches: 8, stateDir })
+    expect(summary).toMatchObject({ invariantsHold: true, trialDidItsJob: true, reasons: [] })
     expect(lines[1]).toMatchObject({ type: 'run.started', runId: ready.runId })
     expect(lines.filter((l) => l.type === 'batch.issued')).toHaveLength(8)
     expect(lines.filter((l) => l.type === 'run.completed')).toHaveLength(1)
@@ -59,30 +63,103 @@ describe('headless CLI', () => {
     expect(rerunExit, rerun.describe()).toEqual({ code: 0, signal: null })
     const again = expectReadyAndSummary(rerun.json())
     expect(again.ready.runId).toBe(ready.runId)
+    expect(again.ready).toMatchObject({ run: 'resumed', batchesIssued: 8, batches: 8 })
     const issuing = ['run.started', 'batch.issuing', 'invoice.created', 'transfer.intent']
     expect(rerun.json().filter((l) => issuing.includes(l.type as string))).toEqual([])
     for (const key of TOTALS) expect(again.summary[key]).toBe(summary[key])
     expect(rerunMs).toBeLessThan(20_000)
-  }, 200_000)
+
+    const refused = runHeadless([...FULL_RUN, '--batches', '2', '--state-dir', stateDir])
+    expect((await refused.waitForExit(30_000)).code, refused.describe()).toBe(2)
+    expect(refused.stderr).toContain(`already holds run ${ready.runId as string}`)
+    expect(refused.stderr).toContain('--new-run')
+    expect(refused.lines).toEqual([])
+
+    // A slower clock: one batch has little time to be paid before the run ends.
+    const fresh = runHeadless([
+      ...['--speed', '2000', '--json', '--new-run', '--batches', '1', '--interval-minutes', '30'],
+      ...['--settle-minutes', '120', '--state-dir', stateDir]
+    ])
+    expect(await fresh.waitForExit(60_000), fresh.describe()).toEqual({ code: 0, signal: null })
+    const freshLines = fresh.json()
+    expect(freshLines[0]).toMatchObject({ type: 'ready', run: 'new', batches: 1 })
+    expect(freshLines[0]!.runId).not.toBe(ready.runId)
+    expect(freshLines[freshLines.length - 1]).toMatchObject({
+      type: 'summary',
+      ok: true,
+      runId: freshLines[0]!.runId,
+      batches: 1
+    })
+  }, 240_000)
+
+  it('When nothing gets paid before the run ends, Then the summary says the invariants hold but the trial did not do its job, and it exits 1', async () => {
+    const child = runHeadless([
+      ...['--json', '--speed', '1', '--batches', '1', '--min-invoices', '1'],
+      ...['--max-invoices', '1', '--settle-minutes', '0', '--state-dir', join(dir, 'state')]
+    ])
+    expect((await child.waitForExit(60_000)).code, child.describe()).toBe(1)
+    const lines = child.json()
+    expect(lines[lines.length - 1]).toMatchObject({
+      type: 'summary',
+      ok: false,
+      invariantsHold: true,
+      trialDidItsJob: false,
+      problems: [],
+      paid: 0
+    })
+    expect((lines[lines.length - 1]!.reasons as string[])[0]).toMatch(
+      /was paid before the run ended/
+    )
+  }, 60_000)
 
   it.each([
-    [['--sandbox', '--private-key', 'key.pem'], '--sandbox needs --project-id and --private-key'],
-    [['--speed', 'abc'], '--speed must be a number'],
-    [['--batches', '0'], '--batches must be a whole number of at least 1'],
-    [['--sandbox', '--emulator-url', 'http://127.0.0.1:1'], 'choose either --sandbox or'],
-    [['--no-such-option'], "Unknown option '--no-such-option'"]
-  ])('When the usage is wrong (%j), Then it exits 2 and says what to do', async (args, message) => {
-    const child = runHeadless([...args, '--state-dir', join(dir, 'state')])
-    const exit = await child.waitForExit(20_000)
-    expect(exit.code, child.describe()).toBe(2)
-    expect(child.stderr).toContain(message)
-    expect(child.stderr).toContain('Usage: npm run headless -- [options]')
-  })
+    [
+      ['--sandbox', '--private-key', 'key.pem'],
+      '--sandbox needs --project-id and --private-key',
+      '--sandbox               use the real Stark sandbox'
+    ],
+    [['--speed', 'abc'], '--speed must be a number', '--speed N|max'],
+    [['--batches', '0'], '--batches must be a whole number of at least 1', '--batches N '],
+    [
+      ['--sandbox', '--emulator-url', 'http://127.0.0.1:1'],
+      'choose either --sandbox or',
+      '--sandbox '
+    ],
+    [['--no-such-option'], "Unknown option '--no-such-option'", undefined]
+  ])(
+    'When the usage is wrong (%j), Then it prints that error and the one relevant usage line, and exits 2',
+    async (args, message, usageLine) => {
+      const child = runHeadless([...args, '--state-dir', join(dir, 'state')])
+      const exit = await child.waitForExit(20_000)
+      expect(exit.code, child.describe()).toBe(2)
+      const lines = child.stderr.trim().split('\n')
+      expect(lines[0]).toBe(`headless: ${lines[0]!.slice('headless: '.length)}`)
+      expect(lines[0]).toContain(message)
+      if (usageLine) expect(lines[1]).toContain(usageLine)
+      expect(lines.length).toBeLessThanOrEqual(usageLine ? 4 : 2)
+      expect(lines[lines.length - 1]).toBe('(npm run -s headless -- --help lists every option)')
+      expect(child.stderr).not.toContain('Usage:')
+      expect(child.stderr).not.toMatch(/^\s+at /m)
+      expect(child.lines).toEqual([])
+    }
+  )
 
-  it('When --help is given, Then it prints the usage and exits 0', async () => {
-    const child = new CliProcess('src/cli/headless.ts', ['--help'])
+  it.each([['--help'], ['-h']])(
+    'When %s is given, Then it prints the usage (saying why -s) and exits 0',
+    async (flag) => {
+      const child = new CliProcess('src/cli/headless.ts', [flag])
+      expect((await child.waitForExit(20_000)).code).toBe(0)
+      const text = child.lines.join('\n')
+      expect(text).toContain('Usage: npm run -s headless -- [options]')
+      expect(text).toContain('--emulator-url URL')
+      expect(text).toContain('--new-run')
+    }
+  )
+
+  it('When --version is given, Then it prints the name and version and exits 0', async () => {
+    const child = new CliProcess('src/cli/headless.ts', ['--version'])
     expect((await child.waitForExit(20_000)).code).toBe(0)
-    expect(child.lines.join('\n')).toContain('--emulator-url URL')
+    expect(child.lines).toEqual([`Stark Sandbox Simulator ${packageJson.version}`])
   })
 
   const rsa = (): string =>

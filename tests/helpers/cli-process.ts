@@ -29,13 +29,14 @@ export class CliProcess {
   private readonly listeners = new Set<(line: string) => void>()
   private partial = ''
 
-  constructor(script: string, args: string[]) {
+  /** `extraEnv` is added after proxy variables are dropped (a test may set one on purpose). */
+  constructor(script: string, args: string[], extraEnv: Record<string, string> = {}) {
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([name]) => !PROXY_VARIABLES.test(name))
     )
     this.child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       cwd: ROOT,
-      env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1', ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     running.add(this)
@@ -148,8 +149,8 @@ export class CliProcess {
   }
 }
 
-export const runHeadless = (args: string[]): CliProcess =>
-  new CliProcess('src/cli/headless.ts', args)
+export const runHeadless = (args: string[], env: Record<string, string> = {}): CliProcess =>
+  new CliProcess('src/cli/headless.ts', args, env)
 
 export interface EmulatorProcess {
   process: CliProcess

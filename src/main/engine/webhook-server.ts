@@ -8,7 +8,7 @@
  * Binds 127.0.0.1: the tunnel client connects locally, and nothing else needs to reach it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Socket } from 'node:net'
 import type { SignatureVerifier } from './signature'
 import {
   classifyDelivery,
@@ -58,6 +58,12 @@ export interface WebhookServerOptions {
    * stranger (404), so the route tells nobody anything they did not already hold.
    */
   probe?: ProbeResponder
+  /** A request head must be complete this soon after its first byte (default 10 s). */
+  headersTimeoutMs?: number
+  /** A whole request, body included, must arrive this soon (default 30 s). */
+  requestTimeoutMs?: number
+  /** Sockets held at once; past it the one that has waited longest for a request head goes. */
+  maxSockets?: number
 }
 
 export interface ProbeResponder {
@@ -115,6 +121,36 @@ function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host
 }
 
+/**
+ * Slow or idle sockets must not keep deliveries out. A fixed `maxConnections` let 256 slow-header
+ * sockets refuse every genuine delivery (about 40 s per wave); so instead, past `max` open sockets,
+ * the socket that has waited longest for a request head is closed to make room. A genuine sender
+ * sends its head at once and is then never evictable while its request is handled, so only idle and
+ * slow sockets are ever cut; an attacker replacing its sockets only evicts its own older ones.
+ */
+function trackSockets(
+  server: ReturnType<typeof createServer>,
+  waiting: Map<Socket, true>,
+  max: number
+): void {
+  const counted = new Set<Socket>()
+  server.on('connection', (socket: Socket) => {
+    counted.add(socket)
+    waiting.set(socket, true)
+    socket.once('close', () => {
+      counted.delete(socket)
+      waiting.delete(socket)
+    })
+    while (counted.size > max) {
+      const oldest = waiting.keys().next()
+      if (oldest.done) break
+      waiting.delete(oldest.value)
+      counted.delete(oldest.value)
+      oldest.value.destroy()
+    }
+  })
+}
+
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { secret, verifier, sink, onError } = options
   const host = options.host ?? '127.0.0.1'
@@ -159,6 +195,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   }
 
   let strangers = 0
+  /** Sockets waiting for a request head, oldest first (a Map keeps insertion order). */
+  const waiting = new Map<Socket, true>()
 
   /** True when it answered a probe the tunnel manager issued. */
   function answerProbe(req: IncomingMessage, res: ServerResponse): boolean {
@@ -267,15 +305,28 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     answer(res, 200, { ok: true, result })
   }
 
-  const server = createServer({ requestTimeout: 60_000, headersTimeout: 20_000 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      onError(error)
-      answer(res, 500, { ok: false, error: 'internal error' })
-    })
-  })
-
-  // Stark sends a handful of deliveries at a time; a flood of open sockets is not a webhook.
-  server.maxConnections = 256
+  const headersTimeout = options.headersTimeoutMs ?? 10_000
+  const server = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout),
+      // Node checks both timeouts only this often (30 s by default): a slow socket lived that long.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
+      keepAliveTimeout: 5_000
+    },
+    (req, res) => {
+      waiting.delete(req.socket)
+      handle(req, res).catch((error: unknown) => {
+        onError(error)
+        answer(res, 500, { ok: false, error: 'internal error' })
+      })
+      // Between keep-alive requests a socket waits for the next head again: it may be evicted.
+      res.once('finish', () => {
+        if (!req.socket.destroyed) waiting.set(req.socket, true)
+      })
+    }
+  )
+  trackSockets(server, waiting, options.maxSockets ?? 256)
 
   let listening: { port: number; url: string } | undefined
 

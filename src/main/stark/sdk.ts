@@ -1,7 +1,9 @@
 /**
  * Connects the official `starkbank` SDK (unmodified) to the emulator or the real sandbox. The SDK's
- * configuration is process-global, so the app holds one connection at a time.
+ * configuration is process-global (its user, https agent and key cache), so in the app only the
+ * runtime calls these, and only one runtime is live per process.
  */
+import type { Agent } from 'node:https'
 import starkbank from 'starkbank'
 import { emulatorAgent, sandboxAgent } from './transport'
 
@@ -15,12 +17,21 @@ export interface StarkCredentials {
 
 export type StarkSdk = typeof starkbank
 
+let currentAgent: Agent | undefined
+
+function clearKeyCache(): void {
+  for (const key of Object.keys(starkbank.cache))
+    delete (starkbank.cache as Record<string, unknown>)[key]
+}
+
 /**
  * Points the SDK at `target` with `credentials`. Always the sandbox environment: this tool moves money
  * automatically, so production credentials are never accepted.
  */
 export function connectStark(target: StarkTarget, credentials: StarkCredentials): StarkSdk {
   const agent = target.kind === 'emulator' ? emulatorAgent(target.url) : sandboxAgent()
+  currentAgent?.destroy()
+  currentAgent = agent
   starkbank.setHttpsAgent(agent)
   starkbank.user = new starkbank.Project({
     environment: 'sandbox',
@@ -28,7 +39,18 @@ export function connectStark(target: StarkTarget, credentials: StarkCredentials)
     privateKey: credentials.privateKey
   })
   // The cached Stark public key belongs to the previous target; event.parse must fetch the new one.
-  for (const key of Object.keys(starkbank.cache))
-    delete (starkbank.cache as Record<string, unknown>)[key]
+  clearKeyCache()
   return starkbank
+}
+
+/**
+ * Forgets the user and closes the agent's kept-alive sockets. A call made after this fails for want
+ * of a user instead of reaching any Stark with stale credentials.
+ */
+export function disconnectStark(): void {
+  starkbank.user = null
+  starkbank.setHttpsAgent(null)
+  currentAgent?.destroy()
+  currentAgent = undefined
+  clearKeyCache()
 }

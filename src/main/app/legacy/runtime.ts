@@ -9,7 +9,7 @@ import type { RuntimePhase, RuntimeStatus } from '../../../shared/contract'
 import { isAppError, type ErrorCode } from '../../../shared/errors'
 import type { Logger } from '../../engine/context'
 import { createSimulator, type Simulator } from '../../engine/simulator'
-import { connectTarget, type ConnectedTarget } from '../../stark/targets'
+import { connectTarget, type ConnectedTarget } from './connect-target'
 import type { LiveRuntime } from '../ports'
 import { legacyLive, legacyStatus, type LegacyLive } from './live'
 
