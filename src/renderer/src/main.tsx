@@ -3,12 +3,24 @@ import './assets/main.css'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import App from './App'
+import { api } from './lib/api'
+import { createAppStore } from './store/app-store'
+import { StoreContext } from './store/context'
+import { connectSession } from './store/session'
+import type { RendererApi } from '../../shared/contract'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 
+const wallNow = (): number => Date.now()
+// TODO(transport): lib/api.ts exports a RendererApi once the transports land; drop the cast then.
+const store = createAppStore(api as unknown as RendererApi, { wallNow })
+connectSession(store, { wallNow })
+
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <StoreContext.Provider value={store}>
+      <App />
+    </StoreContext.Provider>
   </StrictMode>
 )
