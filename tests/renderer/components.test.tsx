@@ -54,8 +54,8 @@ describe('the window', () => {
     }
     expect(screen.getByRole('button', { name: 'Start run' })).toBeTruthy()
     expect(screen.getByRole('button', { name: 'One invoice now' })).toBeTruthy()
-    expect(screen.getByRole('textbox', { name: 'Amount (optional)' })).toBeTruthy()
-    expect(screen.getByRole('log', { name: 'Journal entries' })).toBeTruthy()
+    expect(screen.getByRole('textbox', { name: 'Amount' })).toBeTruthy()
+    expect(screen.getByRole('log', { name: 'Live log' })).toBeTruthy()
   })
 
   it('When an operation fails, Then the message appears next to its button', async () => {
@@ -73,7 +73,7 @@ describe('the window', () => {
 
   it('When the amount is not money, Then the field says so and nothing is sent', async () => {
     const { host } = renderApp()
-    fireEvent.change(screen.getByRole('textbox', { name: 'Amount (optional)' }), {
+    fireEvent.change(screen.getByRole('textbox', { name: 'Amount' }), {
       target: { value: '12,345' }
     })
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'One invoice now' })))

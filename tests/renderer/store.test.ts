@@ -168,3 +168,43 @@ describe('the totals row', () => {
     )
   })
 })
+
+describe('fault toggles', () => {
+  const none = {
+    duplicateDeliveries: 0,
+    shuffleWindowMs: 0,
+    dropDeliveries: 0,
+    latencyMs: 0,
+    apiErrorRate: 0
+  }
+
+  it('When a toggle is flipped, Then it shows at once and keeps what the emulator answered', async () => {
+    const { host, store } = setup()
+    store.setState({ faults: none })
+    let release!: () => void
+    host.answer(
+      'emulator:faults',
+      (args) => new Promise((r) => (release = () => r(ok({ ...none, ...(args as object) }))))
+    )
+    const pending = store.getState().setFaults({ duplicateDeliveries: 0.5 })
+    expect(store.getState().faults?.duplicateDeliveries).toBe(0.5)
+    release()
+    await pending
+    expect(store.getState().faults).toEqual({ ...none, duplicateDeliveries: 0.5 })
+  })
+
+  it('When the emulator refuses, Then the toggle goes back and the reason is shown', async () => {
+    const { host, store } = setup()
+    store.setState({ faults: none })
+    host.answer('emulator:faults', () => ({
+      ok: false,
+      code: 'emulator_only',
+      message: 'Faults exist only in the emulator.'
+    }))
+    await store.getState().setFaults({ apiErrorRate: 0.2 })
+    expect(store.getState().faults).toEqual(none)
+    expect(controlOf(store.getState(), 'emulator:faults').error).toBe(
+      'Faults exist only in the emulator.'
+    )
+  })
+})

@@ -128,8 +128,11 @@ export function createAppStore(api: RendererApi, deps: StoreDeps): AppStore {
       if (clock) set({ clock: { stark: clock.now, wall: deps.wallNow(), speed: clock.speed } })
     },
     async setFaults(faults) {
+      // The toggle flips at once; a refusal puts it back and says why next to it.
+      const previous = get().faults
+      if (previous) set({ faults: { ...previous, ...faults } })
       const next = await call(set, 'emulator:faults', () => api.emulator.faults(faults))
-      if (next) set({ faults: next })
+      set({ faults: next ?? previous })
     },
 
     // --- Preferences ---

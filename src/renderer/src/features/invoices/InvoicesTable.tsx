@@ -1,6 +1,5 @@
 /** One row per invoice of the run, newest first: payer, amount, its status chain and its transfer. */
 import { formatBRL } from '../../../../shared/money'
-import { Panel } from '../../components/Panel'
 import { useApp } from '../../store/context'
 import { stepsOf, type Step } from './invoice-status'
 
@@ -21,7 +20,7 @@ export function InvoicesTable(): React.JSX.Element {
   const rows = [...invoices].reverse()
 
   return (
-    <Panel title="Invoices" className="invoices-panel">
+    <div className="panel invoices-panel">
       {rows.length === 0 ? (
         <p className="empty">No invoices in this run yet.</p>
       ) : (
@@ -84,6 +83,6 @@ export function InvoicesTable(): React.JSX.Element {
           </table>
         </div>
       )}
-    </Panel>
+    </div>
   )
 }

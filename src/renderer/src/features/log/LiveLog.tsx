@@ -6,7 +6,6 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
-import { Panel } from '../../components/Panel'
 import { FilteredView } from '../../store/journal-buffer'
 import { useApp } from '../../store/context'
 import { invoiceIdOf } from './entry-links'
@@ -88,63 +87,60 @@ export function LiveLog(): React.JSX.Element {
 
   const selectedSeq = selection?.seq ?? null
   return (
-    <Panel
-      title="Live log"
-      className="log-panel"
-      actions={
-        !followTail && (
+    <div className="panel log-panel">
+      <LogFilters shown={count} total={journal.entries.length} />
+      <div className="log-wrap">
+        <div
+          ref={scrollRef}
+          className="log-scroll"
+          role="log"
+          aria-label="Live log"
+          // Announcing a thousand lines a second helps no one; the rows are read on focus instead.
+          aria-live="off"
+          onScroll={onScroll}
+          onKeyDown={onKeyDown}
+        >
+          {count === 0 && (
+            <p className="empty">
+              {journal.entries.length === 0
+                ? 'Nothing yet: start a run.'
+                : 'No entry matches the filter.'}
+            </p>
+          )}
+          <div className="log-inner" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const entry = journal.entries[indexes[item.index]!]!
+              return (
+                <LogRow
+                  key={entry.seq}
+                  ref={(el) => {
+                    if (el) rowRefs.current.set(item.index, el)
+                    else rowRefs.current.delete(item.index)
+                  }}
+                  entry={entry}
+                  kind={journal.kinds[indexes[item.index]!]!}
+                  top={item.start}
+                  tabbable={item.index === activeRow}
+                  selected={entry.seq === selectedSeq}
+                  onOpen={() => {
+                    setActive(item.index)
+                    open(item.index)
+                  }}
+                />
+              )
+            })}
+          </div>
+        </div>
+        {!followTail && (
           <button
             type="button"
-            className="btn btn-primary btn-small"
+            className="btn btn-primary jump"
             onClick={() => setFollowTail(true)}
           >
             Jump to latest
           </button>
-        )
-      }
-    >
-      <LogFilters shown={count} total={journal.entries.length} />
-      <div
-        ref={scrollRef}
-        className="log-scroll"
-        role="log"
-        aria-label="Journal entries"
-        // Announcing a thousand lines a second helps no one; the rows are read on focus instead.
-        aria-live="off"
-        onScroll={onScroll}
-        onKeyDown={onKeyDown}
-      >
-        {count === 0 && (
-          <p className="empty">
-            {journal.entries.length === 0
-              ? 'Nothing yet: start a run.'
-              : 'No entry matches the filter.'}
-          </p>
         )}
-        <div className="log-inner" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const entry = journal.entries[indexes[item.index]!]!
-            return (
-              <LogRow
-                key={entry.seq}
-                ref={(el) => {
-                  if (el) rowRefs.current.set(item.index, el)
-                  else rowRefs.current.delete(item.index)
-                }}
-                entry={entry}
-                kind={journal.kinds[indexes[item.index]!]!}
-                top={item.start}
-                tabbable={item.index === activeRow}
-                selected={entry.seq === selectedSeq}
-                onOpen={() => {
-                  setActive(item.index)
-                  open(item.index)
-                }}
-              />
-            )
-          })}
-        </div>
       </div>
-    </Panel>
+    </div>
   )
 }

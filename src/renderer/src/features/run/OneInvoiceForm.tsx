@@ -33,14 +33,14 @@ export function OneInvoiceForm(): React.JSX.Element {
     <div className="one-invoice">
       <div className="row row-fields">
         <Field
-          label="Payer name (optional)"
+          label="Payer name"
           value={name}
           onChange={setName}
           placeholder="generated"
           width="wide"
         />
         <Field
-          label="Amount (optional)"
+          label="Amount"
           value={amount}
           onChange={setAmount}
           error={amountError}
@@ -49,6 +49,7 @@ export function OneInvoiceForm(): React.JSX.Element {
           prefix="R$"
         />
       </div>
+      <p className="control-msg control-hint">Both optional: left empty, they are generated.</p>
       <ActionButton
         control="run:one-invoice"
         label="One invoice now"

@@ -10,8 +10,8 @@ import { spanOf, ticksOf, xOf } from './timeline-scale'
 const GUTTER = 150
 const PAD_RIGHT = 24
 const AXIS_Y = 22
-const BATCH_LANE = 46
-const LANE = 34
+const BATCH_LANE = 42
+const LANE = 28
 const LANES = [
   { key: 'payments', label: 'Paid', className: 'tl-paid' },
   { key: 'credits', label: 'Credited', className: 'tl-credited' },
@@ -27,11 +27,15 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
 
   const marks = journal.marks.runId === run.runId ? journal.marks : null
   const now = starkNow ?? run.startedAt
-  const latest = Math.max(
-    now,
-    ...(marks ? [marks.payments.at(-1) ?? 0, marks.transfers.at(-1) ?? 0] : [])
+  const lastMark = Math.max(
+    run.startedAt,
+    ...(marks
+      ? [marks.batches.at(-1)?.at ?? 0, marks.payments.at(-1) ?? 0, marks.transfers.at(-1) ?? 0]
+      : [])
   )
-  const span = spanOf(run, run.completed || run.stopped ? Math.min(latest, now) : latest)
+  // A finished run is drawn to its last event; a live one to now (Stark's clock keeps running).
+  const ended = run.completed || run.stopped
+  const span = spanOf(run, ended ? lastMark : Math.max(lastMark, now))
   const plot = Math.max(100, width - GUTTER - PAD_RIGHT)
   const x = (at: number): number => GUTTER + xOf(at, span, plot)
   const height = AXIS_Y + 12 + BATCH_LANE + LANES.length * LANE + 24
@@ -122,6 +126,12 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
           </g>
         )}
       </svg>
+      <ul className="tl-legend" aria-hidden="true">
+        <li className="lg-issued">issued batch (invoices)</li>
+        <li className="lg-late">issued late (after a pause)</li>
+        <li className="lg-planned">planned</li>
+        <li className="lg-manual">one-click invoice</li>
+      </ul>
     </div>
   )
 }
