@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { JournalEntry } from '../../src/shared/journal'
 import { FilteredView, JournalBuffer } from '../../src/renderer/src/store/journal-buffer'
-import { kindOf, matchesEntry, searchTextOf } from '../../src/renderer/src/store/log-filter'
+import {
+  brlDigits,
+  kindOf,
+  matchesEntry,
+  searchTextOf
+} from '../../src/renderer/src/store/log-filter'
+import { formatBRL } from '../../src/shared/money'
 import { recordedEntries } from './helpers/recorded'
 
 const created = recordedEntries.find((e) => e.type === 'invoice.created') as Extract<
@@ -62,6 +68,12 @@ describe('the live log filter', () => {
       expect(matchesEntry('invoices', text, { text: query }), query).toBe(true)
     }
     expect(matchesEntry('invoices', text, { text: 'no such thing' })).toBe(false)
+  })
+
+  it('When amounts are indexed, Then their digits are exactly those formatBRL shows', () => {
+    for (const cents of [0, 1, 9, 99, 100, 1_050, 123_456, 100_000_000, 1_234_567_890]) {
+      expect(brlDigits(cents), String(cents)).toBe(formatBRL(cents).replace(/^R\$\s*/, ''))
+    }
   })
 
   it('When chips are pressed, Then only those kinds pass (none pressed: all)', () => {

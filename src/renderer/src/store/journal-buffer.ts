@@ -5,7 +5,7 @@
  */
 import type { EntryFilter, EntryKind } from '../../../shared/contract'
 import type { JournalEntry } from '../../../shared/journal'
-import { kindOf, matchesEntry, normalizeQuery, searchTextOf } from './log-filter'
+import { kindOf, normalizeQuery, searchTextOf } from './log-filter'
 import { RunMarks } from './run-marks'
 
 export class JournalBuffer {
@@ -38,12 +38,17 @@ export class JournalBuffer {
     return added
   }
 
-  /** Indexes of the entries that pass the filter, from `from` on. */
+  /** Indexes of the entries that pass the filter, from `from` on (a tight loop: 100,000 a keystroke). */
   filter(filter: EntryFilter, from = 0): number[] {
     const query = normalizeQuery(filter.text)
+    const kinds = filter.kinds && filter.kinds.length > 0 ? new Set(filter.kinds) : null
+    const { texts } = this
+    const entryKinds = this.kinds
     const out: number[] = []
-    for (let i = from; i < this.entries.length; i++) {
-      if (matchesEntry(this.kinds[i]!, this.texts[i]!, filter, query)) out.push(i)
+    for (let i = from; i < texts.length; i++) {
+      if (kinds !== null && !kinds.has(entryKinds[i]!)) continue
+      if (query !== '' && texts[i]!.indexOf(query) === -1) continue
+      out.push(i)
     }
     return out
   }

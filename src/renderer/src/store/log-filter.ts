@@ -4,9 +4,7 @@
  * replace the body without touching the store or the components.
  */
 import type { EntryFilter, EntryKind } from '../../../shared/contract'
-import { describeEntry } from '../../../shared/describe'
 import type { JournalEntry } from '../../../shared/journal'
-import { formatBRL } from '../../../shared/money'
 
 export function kindOf(entry: JournalEntry): EntryKind {
   switch (entry.type) {
@@ -32,34 +30,83 @@ export function kindOf(entry: JournalEntry): EntryKind {
   }
 }
 
-/** Money fields of an entry, in cents, so "1234", "12,34" and "R$ 12,34" all find it. */
-function amountsOf(entry: JournalEntry): number[] {
-  switch (entry.type) {
-    case 'invoice.created':
-    case 'transfer.intent':
-      return [entry.amount]
-    case 'invoice.credited':
-      return [entry.amount, entry.fee, entry.amount - entry.fee]
-    case 'event.received':
-      return entry.credit ? [entry.credit.amount, entry.credit.fee] : []
-    default:
-      return []
-  }
+/**
+ * Cents as pt-BR digits ("1.234,56"), the way formatBRL writes them after "R$ ". Written out
+ * because Intl formatting costs microseconds per call, and every entry is indexed on arrival.
+ */
+export function brlDigits(cents: number): string {
+  const abs = Math.abs(cents)
+  let reais = String(Math.floor(abs / 100))
+  for (let i = reais.length - 3; i > 0; i -= 3) reais = `${reais.slice(0, i)}.${reais.slice(i)}`
+  const c = abs % 100
+  return `${cents < 0 ? '-' : ''}${reais},${c < 10 ? '0' : ''}${c}`
 }
 
+/** An amount as every way a person may type it: cents, pt-BR digits, and with "R$ ". */
+const money = (cents: number): string => `${cents} r$ ${brlDigits(cents)}`
+
 /**
- * Everything the text filter looks at, lower-cased, computed once per entry as it arrives: the line
- * the log shows (ids, names, formatted amounts) plus raw cents and the amounts without "R$".
+ * Everything the text filter looks at, lower-cased, computed once per entry as it arrives: the
+ * entry's type, ids, names and words, and its amounts. Field by field rather than the displayed
+ * line, so 100,000 entries index in a fraction of the time.
  */
-export function searchTextOf(entry: JournalEntry): string {
-  const parts = [describeEntry(entry), entry.type]
-  for (const cents of amountsOf(entry)) {
-    parts.push(String(cents), formatBRL(cents).replace(/^R\$\s*/, ''))
+export function searchTextOf(e: JournalEntry): string {
+  let text: string
+  switch (e.type) {
+    case 'run.started':
+      text = e.runId
+      break
+    case 'run.stopped':
+      text = e.reason
+      break
+    case 'batch.issuing':
+      text = `${e.batch} ${e.payer?.name ?? ''} ${e.payer?.amount !== undefined ? money(e.payer.amount) : ''}`
+      break
+    case 'batch.issued':
+      text = `${e.batch} ${e.invoiceIds.join(' ')}`
+      break
+    case 'batch.error':
+      text = `${e.batch} ${e.message}`
+      break
+    case 'invoice.created':
+      text = `${e.invoiceId} ${e.name} ${e.taxId} ${e.batch} ${money(e.amount)}`
+      break
+    case 'event.received':
+      text = `${e.eventId} ${e.source} ${e.subscription} ${e.logType} ${e.subjectId} ${e.verdict} ${e.note ?? ''}`
+      if (e.credit)
+        text += ` ${e.credit.invoiceId} ${money(e.credit.amount)} ${money(e.credit.fee)}`
+      break
+    case 'webhook.rejected':
+      text = `${e.answer} ${e.reason}`
+      break
+    case 'invoice.credited':
+      text = `${e.invoiceId} ${e.eventId ?? ''} ${money(e.amount)} ${money(e.fee)} ${money(e.amount - e.fee)}`
+      break
+    case 'transfer.skipped':
+      text = `${e.invoiceId} ${e.reason}`
+      break
+    case 'transfer.intent':
+      text = `${e.invoiceId} ${e.externalId} ${money(e.amount)}`
+      break
+    case 'transfer.sent':
+      text = `${e.invoiceId} ${e.externalId} ${e.transferId}`
+      break
+    case 'transfer.error':
+      text = `${e.invoiceId} ${e.externalId} ${e.outcome} ${e.message}`
+      break
+    case 'transfer.status':
+      text = `${e.transferId} ${e.invoiceId ?? ''} ${e.status}`
+      break
+    case 'transfer.retry':
+      text = e.invoiceId
+      break
+    case 'error':
+      text = `${e.where} ${e.message}`
+      break
+    default:
+      text = ''
   }
-  return parts
-    .join(' ')
-    .replace(/\u00a0/g, ' ')
-    .toLowerCase()
+  return `${e.type} ${text}`.toLowerCase()
 }
 
 /** The filter text as the matcher wants it: trimmed, lower-cased, non-breaking spaces made plain. */
