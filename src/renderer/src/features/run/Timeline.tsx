@@ -128,7 +128,7 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
       </svg>
       <ul className="tl-legend" aria-hidden="true">
         <li className="lg-issued">issued batch (invoices)</li>
-        <li className="lg-late">issued late (after a pause)</li>
+        <li className="lg-late">issued late (after a pause or a busy engine)</li>
         <li className="lg-planned">planned</li>
         <li className="lg-manual">one-click invoice</li>
       </ul>

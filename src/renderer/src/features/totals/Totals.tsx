@@ -28,7 +28,7 @@ export function Totals(): React.JSX.Element {
             data-testid={`total-${key}`}
           >
             <span className="tile-label">{label}</span>
-            <span className="tile-value" data-cents={cents}>
+            <span className="tile-value" data-cents={cents} title={formatBRL(cents)}>
               {formatBRL(cents)}
             </span>
             <span className="tile-count">
