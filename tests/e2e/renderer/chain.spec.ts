@@ -1,15 +1,15 @@
 /** The live log's filters, an invoice's chain, replay, and the Pix QR code, on a real run. */
 import type { Page } from '@playwright/test'
-import { expect, startShortRun, test, type Engine } from './fixtures'
+import { expect, startShortRun, test, type Engine, waitForLine } from './fixtures'
 
-test.use({ engineOptions: { speed: 1440, seed: 41 } })
+test.use({ speed: '1440', engineArgs: ['--seed', '41'] })
 test.setTimeout(120_000)
 
 /** Runs a short plan to completion and returns an invoice that was credited and paid out. */
 async function creditedInvoice(app: Page, engine: Engine): Promise<string> {
   await startShortRun(app, { batches: 2, every: 60, settle: 60 })
   await expect(app.getByTestId('run-state')).toHaveText('Complete', { timeout: 90_000 })
-  const sent = await engine.waitForLine((l) => l.type === 'transfer.sent')
+  const sent = await waitForLine(engine, (l) => l.type === 'transfer.sent')
   return String(sent.invoiceId)
 }
 
@@ -73,7 +73,8 @@ test('When a credited invoice is opened, Then its chain shows the webhook, the s
   expect(sentBefore).toBe(1)
   await credited.getByRole('button', { name: 'Replay event', exact: true }).click()
   await expect(credited.getByRole('status')).toContainText('duplicate')
-  const replayed = await engine.waitForLine(
+  const replayed = await waitForLine(
+    engine,
     (l) => l.type === 'event.received' && l.source === 'replay'
   )
   expect(replayed.verdict).toBe('duplicate')
@@ -88,7 +89,7 @@ test('When a credited invoice is opened, Then its chain shows the webhook, the s
 
 test('When an invoice is opened, Then its Pix QR code renders', async ({ app, engine }) => {
   await startShortRun(app, { batches: 1, every: 60 })
-  const created = await engine.waitForLine((l) => l.type === 'invoice.created')
+  const created = await waitForLine(engine, (l) => l.type === 'invoice.created')
   await app.getByRole('tab', { name: /Invoices/ }).click()
   await app.getByRole('button', { name: String(created.invoiceId), exact: true }).click()
   const qr = app.getByRole('img', { name: `Pix QR code of invoice ${created.invoiceId}` })

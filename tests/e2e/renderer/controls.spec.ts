@@ -1,7 +1,7 @@
 /** One click, the keyboard, and accessible names, on the real engine. */
-import { expect, startShortRun, test } from './fixtures'
+import { expect, startShortRun, test, waitForLine } from './fixtures'
 
-test.use({ engineOptions: { speed: 60, seed: 31 } })
+test.use({ speed: '60', engineArgs: ['--seed', '31'] })
 test.setTimeout(90_000)
 
 test('When One invoice now is clicked with a name and an amount, Then the invoice appears in the log and the table', async ({
@@ -12,7 +12,8 @@ test('When One invoice now is clicked with a name and an amount, Then the invoic
   await app.getByRole('textbox', { name: 'Payer name' }).fill('Ada Lovelace')
   await app.getByRole('textbox', { name: 'Amount' }).fill('123,45')
   await app.getByRole('button', { name: 'One invoice now', exact: true }).click()
-  const created = (await engine.waitForLine(
+  const created = (await waitForLine(
+    engine,
     (l) => l.type === 'invoice.created' && l.name === 'Ada Lovelace'
   )) as {
     invoiceId: string
@@ -55,7 +56,7 @@ test('When the main controls are used from the keyboard alone, Then the run star
   }
   await expect(oneClick).toBeFocused()
   await app.keyboard.press('Space')
-  await engine.waitForLine((l) => l.type === 'invoice.created' && l.batch === 'm1')
+  await waitForLine(engine, (l) => l.type === 'invoice.created' && l.batch === 'm1')
 
   // The log is one tab stop; End goes to the newest row, Enter opens its chain, Escape closes it.
   const log = app.getByRole('log', { name: 'Live log' })

@@ -1,8 +1,8 @@
 /** Fault injection shown in the window without a doubled transfer, and the run's export. */
 import { readFileSync } from 'node:fs'
-import { expect, startShortRun, test, tileCount } from './fixtures'
+import { expect, startShortRun, test, tileCount, waitForLine } from './fixtures'
 
-test.use({ engineOptions: { speed: 1440, seed: 51 } })
+test.use({ speed: '1440', engineArgs: ['--seed', '51'] })
 test.setTimeout(150_000)
 
 test('When duplicate deliveries are on, Then duplicates show in the log and no transfer is doubled', async ({
@@ -30,7 +30,7 @@ test('When duplicate deliveries are on, Then duplicates show in the log and no t
   expect(new Set(sent).size).toBe(sent.length)
   const credited = engine.lines.filter((l) => l.type === 'invoice.credited').length
   expect(await tileCount(app, 'transferred')).toBe(credited)
-  const summary = await engine.waitForLine((l) => l.type === 'summary')
+  const summary = await waitForLine(engine, (l) => l.type === 'summary')
   expect(summary.problems).toEqual([])
 })
 

@@ -23,12 +23,13 @@ export interface Engine {
   stop(): Promise<void>
 }
 
-export async function startEngine(
-  options: { speed?: number; seed?: number } = {}
-): Promise<Engine> {
+export async function startEngine(options: {
+  speed: string
+  engineArgs: string[]
+}): Promise<Engine> {
   const stateDir = mkdtempSync(join(tmpdir(), 'ssim-e2e-'))
   const args = ['src/cli/headless.ts', '--ui', '--json', '--state-dir', stateDir]
-  args.push('--speed', String(options.speed ?? 1440), '--seed', String(options.seed ?? 7))
+  args.push('--speed', options.speed, ...options.engineArgs)
   const child: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), args, {
     cwd: ROOT,
     env: { ...process.env, HTTPS_PROXY: '', HTTP_PROXY: '', https_proxy: '', http_proxy: '' },
@@ -101,24 +102,30 @@ export async function openApp(page: Page, engine: Engine): Promise<void> {
   await expect(page.getByTestId('runtime-phase')).toHaveText('Running')
 }
 
-export const test = base.extend<{
-  engineOptions: { speed?: number; seed?: number }
-  engine: Engine
-  app: Page
-}>({
-  engineOptions: [{}, { option: true }],
-  engine: async ({ engineOptions }, use) => {
-    const engine = await startEngine(engineOptions)
-    await use(engine)
-    await engine.stop()
-  },
-  app: async ({ page, engine }, use) => {
-    await openApp(page, engine)
-    await use(page)
+export const test = base.extend<{ speed: string; engineArgs: string[]; engine: Engine; app: Page }>(
+  {
+    speed: ['1440', { option: true }],
+    engineArgs: [[], { option: true }],
+    engine: async ({ speed, engineArgs }, use) => {
+      const engine = await startEngine({ speed, engineArgs })
+      await use(engine)
+      await engine.stop()
+    },
+    app: async ({ page, engine }, use) => {
+      await openApp(page, engine)
+      await use(page)
+    }
   }
-})
+)
 
 export { expect }
+
+/** The first line the engine printed (or prints within the timeout) that `match` accepts. */
+export const waitForLine = (
+  engine: Engine,
+  match: (line: Record<string, unknown>) => boolean,
+  timeoutMs?: number
+): Promise<Record<string, unknown>> => engine.waitForLine(match, timeoutMs)
 
 /** Cents shown by a totals tile (`data-cents`, the number behind the pt-BR text). */
 export async function tileCents(page: Page, key: string): Promise<number> {

@@ -2,7 +2,7 @@
  * The run, driven from the window against the real engine and emulator: a whole trial run at the
  * highest speed, and pause / resume.
  */
-import { expect, startShortRun, test, tileCents, tileCount } from './fixtures'
+import { expect, startShortRun, test, tileCents, tileCount, waitForLine } from './fixtures'
 
 const starkTimeOf = async (page: import('@playwright/test').Page): Promise<number> =>
   Date.parse(
@@ -12,7 +12,7 @@ const starkTimeOf = async (page: import('@playwright/test').Page): Promise<numbe
   )
 
 test.describe('a whole run', () => {
-  test.use({ engineOptions: { speed: 50_000, seed: 21 } })
+  test.use({ speed: '50000', engineArgs: ['--seed', '21'] })
   test.setTimeout(240_000)
 
   test("When the trial's plan runs at full speed, Then it completes and the totals equal the CLI's summary", async ({
@@ -21,7 +21,7 @@ test.describe('a whole run', () => {
   }) => {
     await app.getByRole('button', { name: 'Start run', exact: true }).click()
     await expect(app.getByTestId('run-state')).toHaveText('Complete', { timeout: 200_000 })
-    const summary = (await engine.waitForLine((l) => l.type === 'summary', 60_000)) as Record<
+    const summary = (await waitForLine(engine, (l) => l.type === 'summary', 60_000)) as Record<
       string,
       number
     >
@@ -51,7 +51,7 @@ test.describe('a whole run', () => {
 })
 
 test.describe('pause and resume', () => {
-  test.use({ engineOptions: { speed: 1440, seed: 22 } })
+  test.use({ speed: '1440', engineArgs: ['--seed', '22'] })
   test.setTimeout(90_000)
 
   test('When the run is paused, Then no batch comes due; on resume the missed ones are issued, late', async ({
@@ -62,7 +62,7 @@ test.describe('pause and resume', () => {
     await expect(app.getByTestId('batch-progress')).toHaveText('Batch 1 of 3')
     await app.getByRole('button', { name: 'Pause', exact: true }).click()
     await expect(app.getByTestId('run-state')).toHaveText('Paused')
-    const started = (await engine.waitForLine((l) => l.type === 'run.started')) as {
+    const started = (await waitForLine(engine, (l) => l.type === 'run.started')) as {
       startedAt: number
     }
 

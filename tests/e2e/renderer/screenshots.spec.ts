@@ -3,12 +3,12 @@
  * into docs/screenshots/, from a real run on the embedded emulator. Skipped in the normal suite.
  */
 import { resolve } from 'node:path'
-import { expect, test } from './fixtures'
+import { expect, test, waitForLine } from './fixtures'
 
 const OUT = resolve(__dirname, '../../../docs/screenshots')
 
 test.skip(!process.env.SCREENSHOTS, 'screenshots are taken by npm run screenshots')
-test.use({ engineOptions: { speed: 1440, seed: 61 } })
+test.use({ speed: '1440', engineArgs: ['--seed', '61'] })
 test.setTimeout(180_000)
 
 for (const scheme of ['light', 'dark'] as const) {
@@ -18,7 +18,7 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect(app.getByTestId('batch-progress')).toHaveText(/Batch [4-8] of 8/, {
       timeout: 150_000
     })
-    const credited = await engine.waitForLine((l) => l.type === 'transfer.sent')
+    const credited = await waitForLine(engine, (l) => l.type === 'transfer.sent')
     await app.getByRole('button', { name: 'One invoice now', exact: true }).click()
     await expect(app.getByRole('status').filter({ hasText: /Invoice \d+ issued/ })).toBeVisible()
 
