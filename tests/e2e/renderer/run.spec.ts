@@ -58,7 +58,8 @@ test.describe('pause and resume', () => {
     app,
     engine
   }) => {
-    await startShortRun(app, { batches: 3, every: 120, settle: 30 })
+    // Ten hours between batches (25 s of wall time at 1440x): the pause lands before batch 2.
+    await startShortRun(app, { batches: 3, every: 600, settle: 30 })
     await expect(app.getByTestId('batch-progress')).toHaveText('Batch 1 of 3')
     await app.getByRole('button', { name: 'Pause', exact: true }).click()
     await expect(app.getByTestId('run-state')).toHaveText('Paused')
@@ -66,12 +67,12 @@ test.describe('pause and resume', () => {
       startedAt: number
     }
 
-    // Skip Stark's clock past both remaining batches' due times.
-    await app.getByRole('textbox', { name: 'Skip ahead' }).fill('300')
+    // Skip Stark's clock past both remaining batches' due times (10 h and 20 h).
+    await app.getByRole('textbox', { name: 'Skip ahead' }).fill('1300')
     await app.getByRole('button', { name: 'Advance clock', exact: true }).click()
     await expect
       .poll(() => starkTimeOf(app), { timeout: 20_000 })
-      .toBeGreaterThan(started.startedAt + 4 * 3_600_000)
+      .toBeGreaterThan(started.startedAt + 21 * 3_600_000)
     await expect(app.getByTestId('batch-progress')).toHaveText('Batch 1 of 3')
     expect(engine.lines.filter((l) => l.type === 'batch.issuing' && l.batch !== 'b0')).toHaveLength(
       0
