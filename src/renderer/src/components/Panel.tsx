@@ -5,9 +5,12 @@ export function Panel({
   title,
   actions,
   children,
-  className = ''
+  className = '',
+  hideTitle = false
 }: {
   title: string
+  /** The title still names the region for screen readers, without taking a line on screen. */
+  hideTitle?: boolean
   actions?: ReactNode
   children: ReactNode
   className?: string
@@ -15,10 +18,16 @@ export function Panel({
   const id = useId()
   return (
     <section className={`panel ${className}`} aria-labelledby={id}>
-      <header className="panel-head">
-        <h2 id={id}>{title}</h2>
-        {actions}
-      </header>
+      {hideTitle ? (
+        <h2 id={id} className="visually-hidden">
+          {title}
+        </h2>
+      ) : (
+        <header className="panel-head">
+          <h2 id={id}>{title}</h2>
+          {actions}
+        </header>
+      )}
       {children}
     </section>
   )

@@ -13,7 +13,7 @@ export function Progress(): React.JSX.Element {
   const now = useStarkNow(250)
 
   return (
-    <Panel title="Progress" className="progress-panel">
+    <Panel title="Progress" className="progress-panel" hideTitle>
       {!run ? (
         <p className="empty">No run yet. Set the plan and press Start run.</p>
       ) : (
