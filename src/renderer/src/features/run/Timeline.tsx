@@ -41,6 +41,10 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
   const height = AXIS_Y + 12 + BATCH_LANE + LANES.length * LANE + 24
   const laneTop = (i: number): number => AXIS_Y + 12 + BATCH_LANE + i * LANE
   const issued = new Map((marks?.batches ?? []).map((b) => [b.batch, b]))
+  const batchX = (k: number): number => {
+    const mark = issued.get(`b${k}`)
+    return x(mark ? mark.at : run.startedAt + k * run.plan.intervalMs)
+  }
   const counts = {
     payments: marks?.payments.length ?? 0,
     credits: marks?.credits.length ?? 0,
@@ -66,8 +70,13 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
         </text>
         {run.sizes.map((size, k) => {
           const mark = issued.get(`b${k}`)
-          const bx = x(mark ? mark.at : run.startedAt + k * run.plan.intervalMs)
+          const bx = batchX(k)
           const top = AXIS_Y + 18
+          // A count that would run into the next bar (late batches bunch up) is left to the tooltip.
+          const roomy = k === run.sizes.length - 1 || batchX(k + 1) - bx > 34
+          const label = mark
+            ? `${mark.batch}: ${mark.count} invoices${mark.late ? ', issued late' : ''}`
+            : `b${k}: ${size} invoices planned`
           return (
             <g
               key={k}
@@ -75,10 +84,13 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
                 mark ? (mark.late ? 'tl-batch tl-late' : 'tl-batch') : 'tl-batch tl-planned'
               }
             >
+              <title>{label}</title>
               <rect x={bx - 7} y={top} width={14} height={BATCH_LANE - 16} rx={3} />
-              <text x={bx + 11} y={top + 20}>
-                {mark ? mark.count : size}
-              </text>
+              {roomy && (
+                <text x={bx + 11} y={top + 20}>
+                  {mark ? mark.count : size}
+                </text>
+              )}
             </g>
           )
         })}
