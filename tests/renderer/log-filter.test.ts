@@ -50,7 +50,21 @@ describe('the live log filter', () => {
         },
         'errors'
       ],
-      [{ ...at, type: 'error', where: 'intake', message: 'boom' }, 'errors']
+      [{ ...at, type: 'error', where: 'intake', message: 'boom' }, 'errors'],
+      [
+        {
+          ...at,
+          type: 'credit.suspicious',
+          invoiceId: 'i',
+          eventId: null,
+          reason: 'fee above amount',
+          claimed: null,
+          atStark: null,
+          held: true,
+          logIds: []
+        },
+        'errors'
+      ]
     ]
     for (const [entry, kind] of samples) expect(kindOf(entry), entry.type).toBe(kind)
   })

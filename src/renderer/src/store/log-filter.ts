@@ -24,6 +24,7 @@ export function kindOf(entry: JournalEntry): EntryKind {
     case 'error':
     case 'batch.error':
     case 'transfer.error':
+    case 'credit.suspicious':
       return 'errors'
     default:
       return 'runs'
@@ -81,6 +82,11 @@ export function searchTextOf(e: JournalEntry): string {
       break
     case 'invoice.credited':
       text = `${e.invoiceId} ${e.eventId ?? ''} ${money(e.amount)} ${money(e.fee)} ${money(e.amount - e.fee)}`
+      break
+    case 'credit.suspicious':
+      text = `${e.invoiceId} ${e.eventId ?? ''} ${e.reason} ${e.held ? 'held' : ''}`
+      if (e.claimed) text += ` ${money(e.claimed.amount)} ${money(e.claimed.fee)}`
+      if (e.atStark) text += ` ${money(e.atStark.amount)} ${money(e.atStark.fee)}`
       break
     case 'transfer.skipped':
       text = `${e.invoiceId} ${e.reason}`

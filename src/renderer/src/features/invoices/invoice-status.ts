@@ -33,7 +33,7 @@ export function stepsOf(invoice: InvoiceState & { transfer: TransferState | null
   return {
     issued: 'done',
     paid: paid ? 'done' : dead ? 'bad' : 'todo',
-    credited: invoice.credit ? 'done' : paid ? 'now' : 'todo',
+    credited: invoice.credit ? 'done' : invoice.held ? 'bad' : paid ? 'now' : 'todo',
     transfer: transferText(invoice.transfer)
   }
 }
@@ -41,5 +41,6 @@ export function stepsOf(invoice: InvoiceState & { transfer: TransferState | null
 /** The invoice's last Stark status in words. */
 export function statusWord(invoice: InvoiceState): string {
   if (invoice.credit) return 'credited'
+  if (invoice.held) return `credit held: ${invoice.held.reason}`
   return invoice.lastLog ?? 'created'
 }

@@ -12,6 +12,7 @@ export function invoiceIdOf(
   switch (entry.type) {
     case 'invoice.created':
     case 'invoice.credited':
+    case 'credit.suspicious':
     case 'transfer.skipped':
     case 'transfer.intent':
     case 'transfer.sent':
