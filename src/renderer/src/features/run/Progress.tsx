@@ -42,7 +42,8 @@ function countdownText(
   if (run.paused) return 'Paused: batches that come due are issued on resume, marked late.'
   if (run.nextBatchAt === null) return 'All batches issued: waiting for payments to settle.'
   if (!now) return 'Next batch soon'
-  const stark = Math.max(0, run.nextBatchAt - now.stark)
+  const stark = run.nextBatchAt - now.stark
+  if (stark <= 0) return 'Next batch due now: the engine is issuing it.'
   const wall = wallUntil(run.nextBatchAt, now.stark, now.clock.speed)
   const wallText =
     wall === null ? 'as fast as the emulator runs' : `${formatDuration(wall)} wall time`
