@@ -7,14 +7,12 @@ import { api } from './lib/api'
 import { createAppStore } from './store/app-store'
 import { StoreContext } from './store/context'
 import { connectSession } from './store/session'
-import type { RendererApi } from '../../shared/contract'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 
 const wallNow = (): number => Date.now()
-// TODO(transport): lib/api.ts exports a RendererApi once the transports land; drop the cast then.
-const store = createAppStore(api as unknown as RendererApi, { wallNow })
+const store = createAppStore(api, { wallNow })
 connectSession(store, { wallNow })
 
 createRoot(root).render(
