@@ -64,7 +64,8 @@ export function searchTextOf(e: JournalEntry): string {
       text = `${e.batch} ${e.payer?.name ?? ''} ${e.payer?.amount !== undefined ? money(e.payer.amount) : ''}`
       break
     case 'batch.issued':
-      text = `${e.batch} ${e.invoiceIds.join(' ')}`
+      // Not its invoice ids: the line does not show them, and a match must be visible in the row.
+      text = e.batch
       break
     case 'batch.error':
       text = `${e.batch} ${e.message}`
