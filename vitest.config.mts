@@ -6,7 +6,7 @@ const results = process.env['SSIM_TEST_RESULTS']
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['tests/**/*.test.ts'],
+    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     reporters: results
       ? ['default', ['json', { outputFile: `${results}/unit.json` }]]
       : ['default'],

@@ -24,14 +24,14 @@ test('When the dashboard opens, Then it shows the app and the engine’s pushed 
   await expect(dashboard.getByRole('heading', { name: APP_NAME })).toBeVisible()
   await expect(dashboard.getByText(`v${version}`)).toBeVisible()
   // Only the socket can have told the page this: the status arrives as a push after ready.
-  await expect(dashboard.getByRole('status', { name: 'Engine' })).toHaveText('Engine running')
+  await expect(dashboard.getByTestId('runtime-phase')).toHaveText('Running')
   // The token left the address bar once the page took it.
   expect(new URL(dashboard.url()).hash).toBe('')
   expect(engine.lines[0]).toMatchObject({ type: 'ready', ui: engine.url })
 
   // A reload keeps the tab's token and hears the engine again.
   await dashboard.reload()
-  await expect(dashboard.getByRole('status', { name: 'Engine' })).toHaveText('Engine running')
+  await expect(dashboard.getByTestId('runtime-phase')).toHaveText('Running')
   expect(violations).toEqual([])
 })
 
@@ -43,5 +43,5 @@ test('When the page is opened without its token, Then it says how to get in and 
   await page.goto(`${url.origin}/`)
 
   await expect(page.getByRole('alert')).toContainText('Open the dashboard URL the engine printed')
-  await expect(page.getByRole('status', { name: 'Engine' })).toHaveText('Connecting to the engine…')
+  await expect(page.getByTestId('runtime-phase')).toHaveText('Unreachable')
 })

@@ -1,41 +1,52 @@
-import { useEffect, useState } from 'react'
-import { APP_NAME } from '../../shared/app-info'
-import type { RuntimePhase } from '../../shared/contract'
-import { api } from './lib/api'
+/**
+ * The window: the header across the top; on the left, what drives the run (plan, controls, one
+ * invoice, the emulator); on the right, what the audience watches (progress and timeline, totals,
+ * the live log or the invoices, and the chain of whatever is selected).
+ */
+import { DetailPane } from './features/detail/DetailPane'
+import { EmulatorPanel } from './features/emulator/EmulatorPanel'
+import { Header } from './features/header/Header'
+import { InvoicesTable } from './features/invoices/InvoicesTable'
+import { LiveLog } from './features/log/LiveLog'
+import { Progress } from './features/run/Progress'
+import { RunPanel } from './features/run/RunPanel'
+import { Tabs } from './features/Tabs'
+import { Totals } from './features/totals/Totals'
+import { useApp } from './store/context'
 
-// A shell until the renderer's panels land: it shows who serves it and that pushes arrive.
 function App(): React.JSX.Element {
-  const [version, setVersion] = useState<string | null>(null)
-  const [phase, setPhase] = useState<RuntimePhase | null>(null)
-  const [problem, setProblem] = useState<string | null>(null)
-
-  useEffect(() => {
-    let active = true
-    const off = api.on('status', (status) => setPhase(status.phase))
-    void (async () => {
-      const info = await api.app.info()
-      if (!active) return
-      if (info.ok) setVersion(info.data.version)
-      else setProblem(info.message)
-      const ready = await api.session.ready({})
-      if (active && !ready.ok) setProblem(ready.message)
-    })().catch((error: unknown) => active && setProblem(String(error)))
-    return () => {
-      active = false
-      off()
-    }
-  }, [])
+  const tab = useApp((s) => s.tab)
+  const loaded = useApp((s) => s.connection.state !== 'connecting')
+  const detailOpen = useApp((s) => s.selection !== null)
 
   return (
-    <main className="app" data-app-state="loaded">
-      <h1>{APP_NAME}</h1>
-      <p className="subtitle">Stark Bank sandbox trial, live</p>
-      {version && <p className="version">v{version}</p>}
-      <p className="phase" role="status" aria-label="Engine">
-        {phase ? `Engine ${phase}` : 'Connecting to the engine…'}
-      </p>
-      {problem && <p role="alert">{problem}</p>}
-    </main>
+    <div className="app" data-app-state={loaded ? 'loaded' : 'loading'}>
+      <Header />
+      <div className="layout">
+        <div className="sidebar">
+          <RunPanel />
+          <EmulatorPanel />
+        </div>
+        <main className="stage">
+          <Progress />
+          <Totals />
+          <div className={`work${detailOpen ? ' with-detail' : ''}`}>
+            <div className="work-main">
+              <Tabs />
+              <div
+                role="tabpanel"
+                id={`panel-${tab}`}
+                aria-labelledby={`tab-${tab}`}
+                className="tab-panel"
+              >
+                {tab === 'log' ? <LiveLog /> : <InvoicesTable />}
+              </div>
+            </div>
+            <DetailPane />
+          </div>
+        </main>
+      </div>
+    </div>
   )
 }
 

@@ -1,0 +1,54 @@
+/**
+ * A button that runs one host operation: it shows progress while the operation runs (aria-busy,
+ * a spinner, repeated clicks ignored) and its outcome right next to it. It stays focusable while
+ * busy (aria-disabled, not disabled), so keyboard users do not lose their place.
+ */
+import type { ReactNode } from 'react'
+import { useControl } from '../store/context'
+import { ControlMessage } from './ControlMessage'
+
+interface Props {
+  control: string
+  label: string
+  onPress: () => void | Promise<void>
+  variant?: 'primary' | 'secondary' | 'danger' | 'quiet'
+  disabled?: boolean
+  /** Shown under the button when it cannot be used, so nothing is unexplained. */
+  hint?: string
+  icon?: ReactNode
+  /** Keep the message out of the flow (compact toolbars show it as a floating note). */
+  compact?: boolean
+}
+
+export function ActionButton({
+  control,
+  label,
+  onPress,
+  variant = 'secondary',
+  disabled = false,
+  hint,
+  icon,
+  compact = false
+}: Props): React.JSX.Element {
+  const { busy } = useControl(control)
+  const inactive = busy || disabled
+  return (
+    <div className={`action${compact ? ' action-compact' : ''}`}>
+      <button
+        type="button"
+        className={`btn btn-${variant}`}
+        aria-busy={busy}
+        aria-disabled={inactive}
+        data-control={control}
+        onClick={() => {
+          if (!inactive) void onPress()
+        }}
+      >
+        {icon}
+        {label}
+        {busy && <span className="spinner" aria-hidden="true" />}
+      </button>
+      <ControlMessage control={control} hint={disabled && !busy ? hint : undefined} />
+    </div>
+  )
+}
