@@ -61,7 +61,7 @@ export function describeEntry(e: JournalEntry): string {
     case 'transfer.error':
       return `transfer ${e.externalId}: ${e.message}${e.retryAt ? `; checking and retrying at ${time(e.retryAt)}` : ''}`
     case 'transfer.status':
-      return `transfer ${e.transferId}: ${e.status}`
+      return `transfer ${e.transferId}: ${e.status}${e.invoiceId ? ` (invoice ${e.invoiceId})` : ''}`
     case 'transfer.retry':
       return `invoice ${e.invoiceId}: transfer retry #${e.attempt}`
     case 'catch-up.done':
