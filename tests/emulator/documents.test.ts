@@ -10,6 +10,7 @@ import { collectAll, sdkClient, type StarkClient } from '../../src/main/stark/cl
 import { decodeQrPng, readPdf, squash } from '../helpers/documents'
 import { controlJson } from '../helpers/raw-client'
 import { starkErrors, startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
+import { DEFAULT_DESTINATION } from '../../src/shared/plan'
 
 let env: SdkEmulator
 let stark: StarkClient
@@ -145,12 +146,7 @@ describe('transfer receipt', () => {
     const [transfer] = await env.sdk.transfer.create([
       {
         amount: credited.amount - credited.fee,
-        name: 'Stark Bank S.A.',
-        taxId: '20.018.183/0001-80',
-        bankCode: '20018183',
-        branchCode: '0001',
-        accountNumber: '6341320293482496',
-        accountType: 'payment',
+        ...DEFAULT_DESTINATION,
         externalId: `transfer-${invoice.id}`
       } as unknown as Transfer
     ])

@@ -11,6 +11,7 @@ import { rawRequest, signedHeaders } from '../helpers/raw-client'
 import { scanList } from '../helpers/scan-listing'
 import { startSdkEmulator, type SdkEmulator } from '../helpers/sdk-emulator'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+import { DEFAULT_DESTINATION } from '../../src/shared/plan'
 
 const HOUR = 3_600_000
 const TAGS = ['alpha', 'beta', 'gamma', 'Delta']
@@ -67,12 +68,7 @@ async function createTransfers(round: number, count: number): Promise<string[]> 
       return new env.sdk.Transfer({
         // Every 9th is too large for the balance and fails when processed.
         amount: n % 9 === 0 ? 900_000_000 : 100 + (n % 500),
-        name: 'Stark Bank S.A.',
-        taxId: '20.018.183/0001-80',
-        bankCode: '20018183',
-        branchCode: '0001',
-        accountNumber: '6341320293482496',
-        accountType: 'payment',
+        ...DEFAULT_DESTINATION,
         externalId: `paging-${n}`,
         tags: TAGS.filter((_, t) => (n >> t) % 2 === 0).slice(0, 2)
       })

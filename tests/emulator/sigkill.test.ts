@@ -15,6 +15,7 @@ import { connectStark, type StarkSdk } from '../../src/main/stark/sdk'
 import { killAllChildren, runEmulator, type EmulatorProcess } from '../helpers/cli-process'
 import { controlJson } from '../helpers/raw-client'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver'
+import { DEFAULT_DESTINATION } from '../../src/shared/plan'
 
 const LIVES = 3
 /** Statuses an invoice goes through, in order; a restart may never show an earlier one. */
@@ -87,12 +88,7 @@ async function stream(sdk: StarkSdk, acked: Acked, life: number, enough: number)
         const externalId = `kill-${life}-${i}`
         const transfer = new sdk.Transfer({
           amount: 100 + i,
-          name: 'Stark Bank S.A.',
-          taxId: '20.018.183/0001-80',
-          bankCode: '20018183',
-          branchCode: '0001',
-          accountNumber: '6341320293482496',
-          accountType: 'payment',
+          ...DEFAULT_DESTINATION,
           externalId
         })
         const [created] = await sdk.transfer.create([transfer])

@@ -7,6 +7,7 @@ import { invoiceTag, runTag } from '../../src/main/engine/tags'
 import { collectAll } from '../../src/main/stark/client'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
 import { advanceBy, HOUR, ofType, payNow } from '../helpers/engine-steps'
+import { DEFAULT_DESTINATION } from '../../src/shared/plan'
 
 let env: EngineEnv | undefined
 afterEach(async () => {
@@ -66,12 +67,7 @@ describe('runs', () => {
     const [extra] = await env.sdk.transfer.create([
       new env.sdk.Transfer({
         amount: credited!.amount - credited!.fee,
-        name: 'Stark Bank S.A.',
-        taxId: '20.018.183/0001-80',
-        bankCode: '20018183',
-        branchCode: '0001',
-        accountNumber: '6341320293482496',
-        accountType: 'payment',
+        ...DEFAULT_DESTINATION,
         externalId: `again-${credited!.invoiceId}`,
         tags: [runTag(runId), invoiceTag(credited!.invoiceId)]
       })

@@ -9,6 +9,7 @@ import { generateKeyPair } from '../../src/main/stark/keys'
 import type { StarkSdk } from '../../src/main/stark/sdk'
 import { controlJson } from './raw-client'
 import type { WebhookReceiver } from './webhook-receiver'
+import { DEFAULT_DESTINATION } from '../../src/shared/plan'
 
 const MINUTE = 60_000
 
@@ -31,12 +32,7 @@ const transfer = (
 ): InstanceType<StarkSdk['Transfer']> =>
   new sdk.Transfer({
     amount,
-    name: 'Stark Bank S.A.',
-    taxId: '20.018.183/0001-80',
-    bankCode: '20018183',
-    branchCode: '0001',
-    accountNumber: '6341320293482496',
-    accountType: 'payment',
+    ...DEFAULT_DESTINATION,
     externalId,
     tags: ['story']
   })

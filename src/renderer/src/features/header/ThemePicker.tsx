@@ -1,6 +1,6 @@
 /**
  * Light, dark, or the system's choice (the default). The choice is stored in the preferences and
- * applied as `data-theme` on the page; "system" leaves it to `prefers-color-scheme`.
+ * applied as `data-theme` on the page; "system" leaves it to the OS (`color-scheme: light dark`).
  */
 import { useEffect, useId } from 'react'
 import { THEMES } from '../../../../shared/contract'
