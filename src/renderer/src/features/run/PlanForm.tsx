@@ -8,6 +8,23 @@ import { Field } from '../../components/Field'
 import { useApp } from '../../store/context'
 import { fieldsOf, planOf, type FieldErrors, type PlanFields } from './plan-fields'
 
+/** The plan's inputs, in order: label, unit and keyboard each field gets. */
+const PLAN_INPUTS: {
+  key: keyof PlanFields
+  label: string
+  inputMode: 'numeric' | 'decimal'
+  prefix?: string
+  suffix?: string
+}[] = [
+  { key: 'batches', label: 'Batches', inputMode: 'numeric' },
+  { key: 'intervalMinutes', label: 'Every', inputMode: 'decimal', suffix: 'min' },
+  { key: 'minInvoices', label: 'Fewest invoices', inputMode: 'numeric' },
+  { key: 'maxInvoices', label: 'Most invoices', inputMode: 'numeric' },
+  { key: 'minAmount', label: 'Smallest amount', inputMode: 'decimal', prefix: 'R$' },
+  { key: 'maxAmount', label: 'Largest amount', inputMode: 'decimal', prefix: 'R$' },
+  { key: 'settleMinutes', label: 'Settle after last batch', inputMode: 'decimal', suffix: 'min' }
+]
+
 export function PlanForm(): React.JSX.Element {
   const lastPlan = useApp((s) => s.prefs.plan)
   const startRun = useApp((s) => s.startRun)
@@ -36,59 +53,9 @@ export function PlanForm(): React.JSX.Element {
       }}
     >
       <div className="field-grid">
-        <Field
-          label="Batches"
-          value={fields.batches}
-          onChange={set('batches')}
-          error={errors.batches}
-          inputMode="numeric"
-        />
-        <Field
-          label="Every"
-          value={fields.intervalMinutes}
-          onChange={set('intervalMinutes')}
-          error={errors.intervalMinutes}
-          inputMode="decimal"
-          suffix="min"
-        />
-        <Field
-          label="Fewest invoices"
-          value={fields.minInvoices}
-          onChange={set('minInvoices')}
-          error={errors.minInvoices}
-          inputMode="numeric"
-        />
-        <Field
-          label="Most invoices"
-          value={fields.maxInvoices}
-          onChange={set('maxInvoices')}
-          error={errors.maxInvoices}
-          inputMode="numeric"
-        />
-        <Field
-          label="Smallest amount"
-          value={fields.minAmount}
-          onChange={set('minAmount')}
-          error={errors.minAmount}
-          inputMode="decimal"
-          prefix="R$"
-        />
-        <Field
-          label="Largest amount"
-          value={fields.maxAmount}
-          onChange={set('maxAmount')}
-          error={errors.maxAmount}
-          inputMode="decimal"
-          prefix="R$"
-        />
-        <Field
-          label="Settle after last batch"
-          value={fields.settleMinutes}
-          onChange={set('settleMinutes')}
-          error={errors.settleMinutes}
-          inputMode="decimal"
-          suffix="min"
-        />
+        {PLAN_INPUTS.map(({ key, ...input }) => (
+          <Field key={key} {...input} value={fields[key]} onChange={set(key)} error={errors[key]} />
+        ))}
       </div>
       {errors.form && (
         <p className="control-msg control-error" role="alert">
