@@ -58,6 +58,36 @@ export interface RuntimeStatus {
   webhook: { listening: boolean; url: string | null; rejected: number }
   /** Stark's time (epoch ms) when the status was taken, and how fast it runs. */
   clock: { now: number; speed: number | 'max' }
+  /**
+   * The public webhook URL (a localtunnel tunnel, or the user's own), null when none is configured.
+   * Optional only for producers that predate it; the runtime always sets it.
+   */
+  publicUrl?: PublicUrlStatus | null
+}
+
+/** Times are wall-clock epoch ms: the tunnel waits real seconds whatever Stark's speed. */
+export interface PublicUrlStatus {
+  /** `localtunnel`: a tunnel this app opens on `host`; `public-url`: the user's own, checked only. */
+  mode: 'localtunnel' | 'public-url'
+  /** The localtunnel server (mode localtunnel), else null. */
+  host: string | null
+  state: 'connecting' | 'up' | 'down' | 'stopped'
+  /** The public base URL while up (and the last one known when down), null before the first. */
+  url: string | null
+  /** The last passed reachability check. */
+  lastCheckAt: number | null
+  /** Why it is down, in words with what to do; null otherwise. */
+  reason: string | null
+  nextTryAt: number | null
+  /** Worth knowing although it works (a replaced subdomain, an http URL). */
+  notice: string | null
+  /** This installation's Stark webhook at the public URL. */
+  webhook: {
+    state: 'pending' | 'registered' | 'failed'
+    /** The full webhook URL registered at Stark. */
+    url: string | null
+    reason: string | null
+  } | null
 }
 
 export interface RunView {

@@ -1,5 +1,5 @@
 /** One human-readable line per journal entry: the CLI prints it, the renderer shows and filters it. */
-import type { JournalEntry, JournalRepair } from './journal'
+import type { EntryOf, JournalEntry, JournalRepair } from './journal'
 import { formatBRL } from './money'
 
 const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 19)
@@ -19,6 +19,20 @@ export function repairText(r: JournalRepair): string {
       return `added the missing newline after the last entry (line ${r.line}, seq ${r.seq}) so the next entry does not glue to it`
     case 'glued-line-split':
       return `line ${r.line} held ${r.entries} entries glued together by the previous release; they were separated`
+  }
+}
+
+function tunnelText(e: EntryOf<'tunnel.state'>): string {
+  const what = e.mode === 'localtunnel' ? 'tunnel' : 'public URL'
+  switch (e.state) {
+    case 'connecting':
+      return `${what}: connecting${e.url ? ` (${e.url})` : ''}`
+    case 'up':
+      return `${what} up at ${e.url ?? '?'}: Stark's webhooks reach this app through it${e.notice ? ` (${e.notice})` : ''}`
+    case 'down':
+      return `${what} down: ${e.reason ?? 'no reason given'}${e.nextTryAt ? ` Next try at ${time(e.nextTryAt)} (wall time).` : ''}`
+    case 'stopped':
+      return `${what} closed`
   }
 }
 
@@ -66,6 +80,8 @@ export function describeEntry(e: JournalEntry): string {
       return `invoice ${e.invoiceId}: transfer retry #${e.attempt}`
     case 'catch-up.done':
       return `catch-up: ${e.events} missed event(s), ${e.credits} credit(s) recovered`
+    case 'tunnel.state':
+      return tunnelText(e)
     case 'error':
       return `error in ${e.where}: ${e.message}`
     case 'journal.repaired':

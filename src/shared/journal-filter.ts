@@ -26,6 +26,8 @@ export const KIND_OF_TYPE: Record<JournalType, EntryKind> = {
   'credit.suspicious': 'errors',
   'event.received': 'events',
   'catch-up.done': 'events',
+  // With the run's own lifecycle: the renderer's chips have no tunnel kind (yet).
+  'tunnel.state': 'runs',
   'webhook.rejected': 'rejected',
   'transfer.skipped': 'transfers',
   'transfer.intent': 'transfers',

@@ -172,6 +172,21 @@ export const bodySchemas = {
     credits: z.number().int()
   }),
   error: body('error', { where: z.string(), message: z.string() }),
+  /**
+   * The public webhook URL changed state (a localtunnel tunnel, or the user's own URL): connecting,
+   * up at `url`, down with the reason and the next try, or stopped. Journaled on each change of
+   * state, URL or reason, not on every passed reachability check. `nextTryAt` is wall time (the
+   * tunnel waits real seconds, whatever Stark's speed).
+   */
+  'tunnel.state': body('tunnel.state', {
+    mode: z.enum(['localtunnel', 'public-url']),
+    state: z.enum(['connecting', 'up', 'down', 'stopped']),
+    url: z.string().nullable(),
+    reason: z.string().nullable(),
+    nextTryAt: time.nullable(),
+    /** Worth knowing although it works: a replaced subdomain, an http URL. */
+    notice: z.string().optional()
+  }),
   /** Opening the journal repaired its tail or migrated it from the previous format. */
   'journal.repaired': body('journal.repaired', {
     file: z.string(),

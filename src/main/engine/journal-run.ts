@@ -49,6 +49,7 @@ export function runIdOf(body: JournalBody, state: RunLookup): string | null {
     case 'webhook.rejected':
     case 'catch-up.done':
     case 'journal.repaired':
+    case 'tunnel.state':
       return null
   }
 }

@@ -29,7 +29,7 @@ import { Intake, type IncomingEvent, type IntakeResult } from './intake'
 import { checkInvariants, type InvariantReport } from './invariants'
 import { Journal, type JournalBatchListener, type JournalOptions, type OpenReport } from './journal'
 import { runIdOf } from './journal-run'
-import type { JournalEntry } from '../../shared/journal'
+import type { EntryOf, JournalEntry, JournalEnvelope } from '../../shared/journal'
 import type { EntryFilter } from '../../shared/journal-filter'
 import { RejectedSampler } from './rejected-sampler'
 import { Lifecycle, type EnginePhase } from './lifecycle'
@@ -41,7 +41,7 @@ import { RunScheduler } from './scheduler'
 import { Scope, Tasks } from './scope'
 import { createSignatureVerifier } from './signature'
 import { snapshotOf, type SimulatorSnapshot } from './snapshot'
-import { createWebhookServer } from './webhook-server'
+import { createWebhookServer, type ProbeResponder } from './webhook-server'
 
 export interface SimulatorDeps {
   clock: Clock
@@ -50,7 +50,8 @@ export interface SimulatorDeps {
   stateDir: string
   logger: Logger
   destination?: Destination
-  webhook?: { host?: string; port?: number }
+  /** `probe`: the tunnel's reachability self-test nonces (src/main/tunnel/probe.ts), if any. */
+  webhook?: { host?: string; port?: number; probe?: ProbeResponder }
   /** Clock time between catch-up sweeps. */
   catchUpIntervalMs?: number
   seed?: number
@@ -99,6 +100,11 @@ export interface Simulator extends RunCommands {
    * webhooks left at an old URL (a new port or tunnel).
    */
   registerWebhook(url?: string): Promise<{ id: string; created: boolean; removed: number }>
+  /**
+   * Journals a change of the public webhook URL's state (the runtime's tunnel). A no-op once the
+   * engine is stopping: the journal is closing.
+   */
+  recordTunnelState(state: Omit<EntryOf<'tunnel.state'>, keyof JournalEnvelope>): void
   /** Checks the run's invariants against Stark's own records. */
   verify(): Promise<InvariantReport>
   /** Resolves when no work is in flight: issuing, transfers, catch-up, completion checks. */
@@ -167,6 +173,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     host: deps.webhook?.host ?? '127.0.0.1',
     port: deps.webhook?.port ?? 0,
     secret: installation.webhookSecret,
+    probe: deps.webhook?.probe,
     verifier,
     sink: {
       accept: (event, _raw) => intake.accept(event as unknown as IncomingEvent, 'webhook'),
@@ -292,6 +299,10 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     journalOpened: journal.opened,
     get lastSeq() {
       return journal.durableSeq
+    },
+    recordTunnelState(state) {
+      if (life.phase !== 'running' && life.phase !== 'starting') return
+      inBackground(ctx, 'journal', journal.append(state).durable)
     },
     verify: () => checkInvariants(projection, deps.stark),
     async registerWebhook(url = webhookUrl) {

@@ -14,6 +14,7 @@ import { openFolderIdentity } from './folder-identity'
 import { withRetry, type RetryOptions } from './retry'
 import type { Runtime, RuntimeOptions, RuntimeTarget } from './runtime'
 import { prepareFolder, resolveStateDir } from './state-folder'
+import { createPublicUrl, type PublicUrlLink } from './public-url'
 import { withInstallationTag } from './tagged-client'
 import { UndoStack } from './undo-stack'
 
@@ -43,6 +44,30 @@ function startFailure(error: unknown, port: number | undefined, host: string): A
   })
 }
 
+/** The public URL the options ask for, if any; refuses both at once or a malformed one. */
+function publicUrlOf(
+  options: RuntimeOptions,
+  realTime: () => number,
+  logger: Logger,
+  onChange: () => void
+): PublicUrlLink | undefined {
+  if (options.tunnel && options.publicUrl !== undefined)
+    throw new AppError(
+      'invalid_args',
+      'Choose either a localtunnel tunnel or your own public URL, not both.'
+    )
+  if (!options.tunnel && options.publicUrl === undefined) return undefined
+  return createPublicUrl({
+    mode: options.tunnel
+      ? { kind: 'localtunnel', ...options.tunnel }
+      : { kind: 'public-url', url: options.publicUrl as string },
+    realTime,
+    logger,
+    tuning: options.publicUrlTuning,
+    onChange
+  })
+}
+
 export function createRuntimeImpl(options: RuntimeOptions): Runtime {
   const realTime = options.realTime ?? (() => performance.timeOrigin + performance.now())
   const logger = options.logger ?? quiet
@@ -67,6 +92,7 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
   let sim: Simulator | undefined
   let webhookUrl: string | undefined
   let controls: EmulatorControls | undefined
+  let link: PublicUrlLink | undefined
   let starting: Promise<void> | undefined
   let stopping: Promise<void> | undefined
 
@@ -95,7 +121,8 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
     clock: {
       now: connection?.clock.now() ?? realTime(),
       speed: connection?.clock.speed ?? (choice.kind === 'sandbox' ? 1 : (choice.speed ?? 1))
-    }
+    },
+    publicUrl: link?.status() ?? null
   })
 
   const changed = (): void => {
@@ -149,7 +176,7 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
         logger,
         seed: options.seed,
         catchUpIntervalMs: options.catchUpIntervalMs,
-        webhook: { host, port: options.webhook?.port ?? 0 }
+        webhook: { host, port: options.webhook?.port ?? 0, probe: link?.nonces }
       })
     } catch (error) {
       if (isAppError(error)) throw error
@@ -178,6 +205,7 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
       undo.push('the process slot', () => {
         if (live === token) live = undefined
       })
+      link = publicUrlOf(options, realTime, logger, changed)
       await prepareFolder(stateDir)
       const lock = await lockFolder(stateDir, { realTime, onCompromised: lockLost })
       undo.push('the folder lock', () => lock.release())
@@ -193,7 +221,9 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
       checkAborted()
       await createAndStart()
       checkAborted()
-      if (options.registerWebhook ?? choice.kind !== 'sandbox') await registerWebhook()
+      if (options.registerWebhook ?? (choice.kind !== 'sandbox' && !link)) await registerWebhook()
+      checkAborted()
+      if (link) await startPublicUrl(link)
       checkAborted()
       setPhase('running')
     } catch (error) {
@@ -223,6 +253,22 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
   function stop(): Promise<void> {
     stopping ??= doStop()
     return stopping
+  }
+
+  async function startPublicUrl(publicUrl: PublicUrlLink): Promise<void> {
+    // Pushed first: a tunnel half-opened when start fails is closed like one that came up.
+    undo.push('the public URL', () => publicUrl.stop())
+    const local = new URL(webhookUrl as string)
+    await publicUrl.start({
+      simulator: requireSim(),
+      localWebhookUrl: local.toString(),
+      localPort: Number(local.port),
+      localHost: host,
+      register: (url) => registerWebhook(url),
+      owner: options.webhookOwner
+        ? { installationId: options.webhookOwner.installationId, stateDir }
+        : undefined
+    })
   }
 
   async function registerWebhook(

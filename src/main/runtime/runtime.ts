@@ -24,6 +24,7 @@ import type { Simulator } from '../engine/simulator'
 import type { TargetChoice } from '../stark/targets'
 import type { RealTime, VirtualClock } from '../time/clock'
 import type { EmulatorControls } from './emulator-controls'
+import type { PublicUrlTuning } from './public-url'
 import { createRuntimeImpl } from './runtime-impl'
 
 export type { RuntimePhase, RuntimeStatus, ClockView, TargetChoice, EmulatorControls }
@@ -38,10 +39,28 @@ export interface RuntimeOptions {
   webhook?: { host?: string; port?: number }
   /**
    * Register this installation's webhook at Stark with the local URL once started. Default: yes for
-   * emulators; no for the real sandbox, which cannot reach 127.0.0.1 (it is caught up by polling
-   * until a public URL is registered with `registerWebhook(url)`).
+   * emulators without a public URL (`tunnel`, `publicUrl`); no for the real sandbox, which cannot
+   * reach 127.0.0.1 (without a public URL it is caught up by polling).
    */
   registerWebhook?: boolean
+  /**
+   * A public webhook URL through a localtunnel tunnel this runtime opens and heals: `host` is the
+   * localtunnel server (default https://localtunnel.me; a self-hosted one works too). Exclusive
+   * with `publicUrl`. Either way this installation's webhook follows the public URL (stale ones
+   * deleted), a catch-up sweep runs after each reconnection, and changes are journaled
+   * (`tunnel.state`) and shown in `status().publicUrl`. Against an emulator, the emulator then
+   * delivers through it, as Stark would.
+   */
+  tunnel?: { host?: string; subdomain?: string }
+  /** The user's own public https URL (ngrok, cloudflared, a proxy) to the webhook server: checked and registered, no tunnel. */
+  publicUrl?: string
+  /** Tuning of the tunnel manager (timings, HTTP client, randomness); tests shorten the waits. */
+  publicUrlTuning?: PublicUrlTuning
+  /**
+   * This installation's id from the user's app-data (secrets/installation-id.ts): tags the public
+   * webhook URL so that a state folder that lost its secret still recognises its own webhook.
+   */
+  webhookOwner?: { installationId: string }
   /** Stark time between catch-up sweeps (the engine's default: 15 minutes). */
   catchUpIntervalMs?: number
   /** Seed for the engine's randomness (sizes, people). */

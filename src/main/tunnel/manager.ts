@@ -82,7 +82,12 @@ export interface TunnelManager {
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$|\.localhost$/
 
-function checkMode(mode: TunnelMode): TunnelMode {
+/**
+ * The mode as the manager will use it (trailing slashes cut, default host filled in), or an
+ * `invalid_args` AppError saying what to give instead; exported so that a front end refuses a bad
+ * value before anything starts.
+ */
+export function checkMode(mode: TunnelMode): TunnelMode {
   if (mode.kind === 'public-url') {
     let url: URL
     try {
