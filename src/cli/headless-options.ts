@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import type { PlanInput } from '../shared/plan'
 import type { ClockSpeed } from '../main/time/clock'
 import { MAX_NUMERIC_SPEED, parseSpeed } from '../main/time/speed'
+import { checkMode } from '../main/tunnel/manager'
 
 export const USAGE = `Usage: npm run -s headless -- [options]
 (-s keeps npm's own banner out of the output, so that --json lines can be piped to jq or head)
@@ -14,6 +15,15 @@ Stark (default: the embedded emulator, no account or network needed):
   --private-key FILE      your project's private key (SEC1 PEM, secp256k1)
   --speed N|max           emulator seconds per real second (default 1; 1440 = a day per minute);
                           max: as fast as the work allows (embedded emulator only)
+
+Public webhook URL (Stark delivers webhooks only to public https addresses):
+  --tunnel                open a localtunnel tunnel to the webhook server and keep it up: reopened
+                          with backoff when it drops, the webhook re-registered when its URL changes;
+                          with an emulator, the emulator delivers through it too
+  --tunnel-host URL       the localtunnel server for --tunnel (default https://localtunnel.me; a
+                          self-hosted localtunnel server works too)
+  --public-url URL        your own public https URL that reaches the webhook port (ngrok, cloudflared,
+                          a reverse proxy): checked and registered, no tunnel; use with --webhook-port
 
 Run plan (defaults are the trial's):
   --batches N             number of batches (8)
@@ -62,6 +72,8 @@ export interface HeadlessOptions {
   version: boolean
   ui: boolean
   uiPort?: number
+  /** `--tunnel` (with its host, if given) or `--public-url`. */
+  publicUrl?: { kind: 'localtunnel'; host?: string } | { kind: 'public-url'; url: string }
 }
 
 /** Bad usage: `flag` names the option concerned, so that only its line of the usage is shown. */
@@ -149,6 +161,9 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
         json: { type: 'boolean', default: false },
         ui: { type: 'boolean', default: false },
         'ui-port': { type: 'string' },
+        tunnel: { type: 'boolean', default: false },
+        'tunnel-host': { type: 'string' },
+        'public-url': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false }
       }
@@ -165,6 +180,7 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
       '--sandbox'
     )
   }
+  const publicUrl = publicUrlOption(values)
   if (values['ui-port'] !== undefined && !values.ui)
     throw new UsageError('--ui-port applies with --ui only', '--ui-port')
   if (values.sandbox && values.speed)
@@ -207,6 +223,39 @@ export function parseHeadlessOptions(argv: string[]): HeadlessOptions {
     help: values.help as boolean,
     version: values.version as boolean,
     ui: values.ui as boolean,
-    uiPort: num('ui-port', values['ui-port'], { integer: true, min: 0 })
+    uiPort: num('ui-port', values['ui-port'], { integer: true, min: 0 }),
+    ...(publicUrl ? { publicUrl } : {})
   }
+}
+
+function publicUrlOption(values: {
+  tunnel?: boolean
+  'tunnel-host'?: string
+  'public-url'?: string
+}): HeadlessOptions['publicUrl'] {
+  const host = values['tunnel-host']
+  const own = values['public-url']
+  if (host !== undefined && !values.tunnel)
+    throw new UsageError('--tunnel-host applies with --tunnel only', '--tunnel-host')
+  if (values.tunnel && own !== undefined)
+    throw new UsageError(
+      'choose either --tunnel or --public-url (your own tunnel or proxy), not both',
+      '--public-url'
+    )
+  const mode = values.tunnel
+    ? { kind: 'localtunnel' as const, ...(host !== undefined ? { host } : {}) }
+    : own !== undefined
+      ? { kind: 'public-url' as const, url: own }
+      : undefined
+  if (!mode) return undefined
+  try {
+    // The tunnel manager's own rule, applied before anything starts.
+    checkMode(mode)
+  } catch (error) {
+    throw new UsageError(
+      (error as Error).message,
+      mode.kind === 'localtunnel' ? '--tunnel-host' : '--public-url'
+    )
+  }
+  return mode
 }

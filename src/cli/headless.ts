@@ -16,6 +16,7 @@ import type { TargetChoice } from '../main/stark/targets'
 import { APP_NAME } from '../shared/app-info'
 import { describeEntry } from '../shared/describe'
 import { AppError, isAppError } from '../shared/errors'
+import type { PublicUrlStatus } from '../shared/contract'
 import type { JournalEntry } from '../shared/journal'
 import {
   parseHeadlessOptions,
@@ -53,6 +54,13 @@ function resumeCommand(options: HeadlessOptions, stateDir: string): string {
       ...['--sandbox', '--project-id', options.projectId as string],
       ...['--private-key', options.privateKeyFile as string]
     )
+  if (options.publicUrl?.kind === 'localtunnel') {
+    args.push('--tunnel')
+    if (options.publicUrl.host) args.push('--tunnel-host', options.publicUrl.host)
+  }
+  if (options.publicUrl?.kind === 'public-url') args.push('--public-url', options.publicUrl.url)
+  if (options.webhookPort !== 0 && options.publicUrl?.kind === 'public-url')
+    args.push('--webhook-port', String(options.webhookPort))
   if (options.speed !== undefined) args.push('--speed', String(options.speed))
   if (options.stateDir !== undefined) args.push('--state-dir', stateDir)
   if (options.json) args.push('--json')
@@ -112,6 +120,11 @@ async function main(): Promise<number> {
     target,
     stateDir: options.stateDir,
     webhook: { port: options.webhookPort },
+    ...(options.publicUrl?.kind === 'localtunnel'
+      ? { tunnel: { host: options.publicUrl.host } }
+      : options.publicUrl?.kind === 'public-url'
+        ? { publicUrl: options.publicUrl.url }
+        : {}),
     catchUpIntervalMs: options.catchUpMs,
     seed: options.seed,
     realTime,
@@ -194,6 +207,7 @@ async function main(): Promise<number> {
 
   const snapshot = sim.snapshot()
   const run = snapshot.run
+  const publicUrl = runtime.status().publicUrl ?? null
   const issued = run?.batchesIssued ?? 0
   const planned = run?.sizes.length ?? 0
   out.write(
@@ -207,10 +221,11 @@ async function main(): Promise<number> {
       batchesIssued: issued,
       batches: planned,
       stateDir: runtime.stateDir,
-      ui: dashboard?.url ?? null
+      ui: dashboard?.url ?? null,
+      publicUrl
     },
     [
-      `ready: ${dashboard ? `dashboard ${dashboard.url}, ` : ''}webhook ${runtime.webhookUrl}${runtime.target.emulatorUrl ? `, emulator ${runtime.target.emulatorUrl}` : ', real sandbox (no public URL: catching up by polling)'}, state in ${runtime.stateDir}`,
+      `ready: ${dashboard ? `dashboard ${dashboard.url}, ` : ''}webhook ${runtime.webhookUrl}${publicUrlText(publicUrl)}${runtime.target.emulatorUrl ? `, emulator ${runtime.target.emulatorUrl}` : publicUrl ? ', real sandbox' : ', real sandbox (no public URL: catching up by polling)'}, state in ${runtime.stateDir}`,
       !run
         ? 'no run yet: start one from the dashboard'
         : fresh
@@ -264,6 +279,17 @@ function closing(
   )
   if (options.json) out.note(`stopped (${ending.signal}): ${where}. Resume with: ${resume}`)
   return SIGNAL_EXIT_CODES[ending.signal]
+}
+
+/** The public URL's part of the ready line: where Stark delivers, or why it cannot yet. */
+function publicUrlText(status: PublicUrlStatus | null): string {
+  if (!status) return ''
+  const what = status.mode === 'localtunnel' ? 'tunnel' : 'public URL'
+  if (status.state === 'up')
+    return `, ${what} ${status.url}${status.webhook?.state === 'failed' ? ` (webhook not registered yet: ${status.webhook.reason})` : ''}`
+  if (status.state === 'down')
+    return `, ${what} down (${status.reason}${status.nextTryAt ? ` Next try at ${new Date(status.nextTryAt).toISOString().slice(11, 19)} UTC` : ''}; catching up by polling meanwhile)`
+  return `, ${what} ${status.state}`
 }
 
 function asAppError(error: unknown, what: string): AppError {
