@@ -194,6 +194,30 @@ describe('public webhook URL', () => {
     expect((await until(runtime, isUp)).state).toBe('up')
   })
 
+  it('When the tunnel service stays away, Then every retry is spaced by the backoff, and the journal holds one down entry, not one per retry', async () => {
+    const entries: JournalEntry[] = []
+    const nowhere = `http://127.0.0.1:${await freePort()}`
+    const { runtime } = bench.runtime({
+      target: { kind: 'embedded', speed: 0 },
+      tunnel: { host: nowhere },
+      publicUrlTuning: TUNING,
+      onSimulator: (sim) => sim.subscribe({}, (batch) => void entries.push(...batch))
+    })
+    const downs: PublicUrlStatus[] = []
+    runtime.onChange((s) => {
+      if (s.publicUrl?.state === 'down' && s.publicUrl.nextTryAt !== downs.at(-1)?.nextTryAt)
+        downs.push(s.publicUrl)
+    })
+    await runtime.start()
+    await expect.poll(() => downs.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4)
+    expect(downs[0]!.reason).toMatch(
+      new RegExp(`Cannot reach the tunnel service ${nowhere}: it refused the connection`)
+    )
+    await runtime.simulator.idle()
+    const tunnel = entries.filter((e): e is TunnelEntry => e.type === 'tunnel.state')
+    expect(tunnel.map((e) => e.state)).toEqual(['connecting', 'down'])
+  })
+
   it('When the user gives their own public URL, Then it is checked and registered (tagged with the owner), no tunnel is asked for; a dead one is said and retried', async () => {
     const port = await freePort()
     const own = `http://127.0.0.1:${port}`

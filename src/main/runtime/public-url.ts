@@ -110,7 +110,10 @@ export function createPublicUrl(deps: PublicUrlDeps): PublicUrlLink {
               reason: null,
               nextTryAt: null
             }
-    // A passed periodic check or a webhook step re-emits `up`; a retry re-emits `connecting`.
+    // A passed periodic check or a webhook step re-emits `up`. A retry after `down` is not news (the
+    // down entry said when it would come), and neither is failing again for the same reason: a
+    // tunnel service that stays away for hours leaves one entry, not two a minute.
+    if (body.state === 'connecting' && journaled?.startsWith('down\n')) return
     const key = `${body.state}\n${body.url}\n${body.reason}`
     if (key === journaled) return
     journaled = key
