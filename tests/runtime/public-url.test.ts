@@ -213,6 +213,10 @@ describe('public webhook URL', () => {
     expect(downs[0]!.reason).toMatch(
       new RegExp(`Cannot reach the tunnel service ${nowhere}: it refused the connection`)
     )
+    // Each try starts no sooner than the last one's next try; then waits its own doubled delay.
+    const delay = (failures: number): number => 0.75 * Math.min(400, 50 * 2 ** (failures - 1))
+    for (let i = 1; i < downs.length; i++)
+      expect(downs[i]!.nextTryAt! - downs[i - 1]!.nextTryAt!).toBeGreaterThanOrEqual(delay(i + 1))
     await runtime.simulator.idle()
     const tunnel = entries.filter((e): e is TunnelEntry => e.type === 'tunnel.state')
     expect(tunnel.map((e) => e.state)).toEqual(['connecting', 'down'])

@@ -49,7 +49,8 @@ export interface RuntimeOptions {
    * with `publicUrl`. Either way this installation's webhook follows the public URL (stale ones
    * deleted), a catch-up sweep runs after each reconnection, and changes are journaled
    * (`tunnel.state`) and shown in `status().publicUrl`. Against an emulator, the emulator then
-   * delivers through it, as Stark would.
+   * delivers through it, as Stark would. start() waits for the first attempt only (up or down,
+   * within the setup and probe deadlines); retries go on in the background until stop().
    */
   tunnel?: { host?: string; subdomain?: string }
   /** The user's own public https URL (ngrok, cloudflared, a proxy) to the webhook server: checked and registered, no tunnel. */
