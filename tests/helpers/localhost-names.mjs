@@ -5,6 +5,7 @@
  * `resolveLocalhostNames` in fake-localtunnel.ts, in plain JavaScript because it loads before tsx.
  */
 import dns from 'node:dns'
+import process from 'node:process'
 
 const original = dns.lookup
 dns.lookup = function lookup(hostname, options, callback) {
