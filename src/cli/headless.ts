@@ -192,14 +192,8 @@ async function main(): Promise<number> {
   if (fresh) await sim.startRun(options.plan)
   const dashboard = options.ui
     ? await startHeadlessDashboard({
-        sim,
-        target: {
-          kind: options.target,
-          emulatorUrl: runtime.target.emulatorUrl ?? undefined,
-          projectId: runtime.target.projectId ?? undefined,
-          clock: runtime.clock as NonNullable<Runtime['clock']>
-        },
-        stateDir: runtime.stateDir,
+        runtime,
+        speed: options.speed ?? 1,
         port: options.uiPort,
         log: (m) => out.note(m)
       })

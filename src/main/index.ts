@@ -8,9 +8,9 @@ import { join } from 'node:path'
 import { APP_NAME } from '../shared/app-info'
 import { createDispatch } from './app/dispatch'
 import { createHandlers } from './app/handlers'
-import { legacyRuntime } from './app/legacy/runtime'
 import type { HostDeps } from './app/ports'
 import { PushHub } from './app/push-hub'
+import { runtimePorts } from './app/runtime-ports'
 import { electronHost } from './electron/host-capabilities'
 import { registerContractIpc } from './electron/ipc'
 import { holdLifecycle, type Stoppable } from './electron/lifecycle'
@@ -18,6 +18,7 @@ import { setAppMenu } from './electron/menu'
 import { electronPrefs } from './electron/prefs-store'
 import { registerAppScheme, serveRenderer } from './electron/protocol'
 import { createMainWindow } from './electron/window'
+import { createRuntime } from './runtime/runtime'
 
 // Tests and development may point userData elsewhere (a fresh folder per e2e launch); a shipped
 // app never honours it.
@@ -38,27 +39,33 @@ function main(): void {
       if (process.platform === 'win32') app.setAppUserModelId('com.starksandbox.simulator')
       serveRenderer(join(__dirname, '../renderer'))
       const prefs = electronPrefs()
-      const saved = prefs.read().speed
-      const runtime = legacyRuntime({
+      const speed = prefs.read().speed ?? 1
+      const logger = {
+        info: (m: string) => console.log(m),
+        warn: (m: string) => console.warn(m),
+        error: (m: string) => console.error(m)
+      }
+      // The same runtime the CLI drives. Stark's time stays still until the run found in the
+      // folder has resumed (or, at max, until a run starts): see SpeedHold.
+      const runtime = createRuntime({
+        target: { kind: 'embedded', speed, deferClock: true },
         stateDir: join(app.getPath('userData'), 'state', 'emulator'),
-        speed: typeof saved === 'number' ? saved : 1,
         realTime,
-        logger: {
-          info: (m) => console.log(m),
-          warn: (m) => console.warn(m),
-          error: (m) => console.error(m)
-        }
+        logger,
+        // Each stop step well inside the shutdown's own deadline for the whole runtime.
+        stopStepMs: 3_000
       })
+      const ports = runtimePorts(runtime, { speed, logger })
       let window: BrowserWindow | undefined
       const deps: HostDeps = {
         info: { name: APP_NAME, version: app.getVersion(), host: 'desktop' },
-        status: runtime.status,
-        live: runtime.live,
+        status: ports.status,
+        live: ports.live,
         prefs,
         host: electronHost(() => window)
       }
       const hub = new PushHub(deps)
-      runtime.onChange(() => hub.statusChanged())
+      ports.onChange(() => hub.statusChanged())
       const unregister = registerContractIpc(createDispatch(createHandlers(deps)), hub)
       stoppables.push(
         {
@@ -68,12 +75,18 @@ function main(): void {
             unregister()
           }
         },
-        { name: 'runtime', stop: () => runtime.stop() }
+        {
+          name: 'runtime',
+          stop: async () => {
+            ports.close()
+            await runtime.stop()
+          }
+        }
       )
       setAppMenu({ stateDir: () => runtime.stateDir, isPackaged: app.isPackaged })
       window = createMainWindow(prefs)
       // A run found in the state folder resumes; the window shows "starting" meanwhile.
-      void runtime.start()
+      void ports.start()
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(prefs)
       })

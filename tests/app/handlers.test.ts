@@ -1,7 +1,8 @@
 // @vitest-environment node
 /**
- * Every operation of the contract, called through the handler table on a real simulator driven by
- * the real SDK against the embedded emulator (manual clock), plus the refusals with their codes.
+ * Every operation of the contract, called through the handler table on the real runtime (the one
+ * the desktop app and the CLI drive: embedded emulator, real SDK, manual clock) behind
+ * runtime-ports.ts, plus the refusals with their codes.
  */
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -9,13 +10,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { downloadHost } from '../../src/main/app/download-host'
 import { createHandlers } from '../../src/main/app/handlers'
-import { legacyLive, legacyStatus, type LegacyLive } from '../../src/main/app/legacy/live'
-import type { HostDeps, LiveRuntime } from '../../src/main/app/ports'
+import type { HostDeps } from '../../src/main/app/ports'
 import { confPrefs } from '../../src/main/app/prefs'
 import type { Handlers, Result } from '../../src/shared/contract'
 import type { JournalEntry } from '../../src/shared/journal'
-import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+import { decodeQrPng, readPdf } from '../helpers/documents'
 import { HOUR } from '../helpers/engine-steps'
+import { startRuntimePorts, type RuntimePortsEnv } from '../helpers/runtime-ports-env'
 
 const data = <T>(result: Result<T>): T => {
   if (!result.ok) throw new Error(`expected ok, got ${result.code}: ${result.message}`)
@@ -32,49 +33,31 @@ const PLAN = {
   settleMs: HOUR
 }
 
-describe('handlers on a real simulator and emulator', () => {
-  let env: EngineEnv
-  let live: LegacyLive
+describe('handlers on the real runtime and emulator', () => {
+  let env: RuntimePortsEnv
   let deps: HostDeps
   let handlers: Handlers
-  let runtime: LiveRuntime | undefined
   let emulatorOn = true
 
   const entries = async (): Promise<JournalEntry[]> =>
     data(await handlers['journal:entries']({ limit: 2000 })).entries.reverse()
+  const idle = (): Promise<void> => env.runtime.simulator.idle()
 
   beforeAll(async () => {
-    env = await startEngineEnv()
-    live = legacyLive(
-      env.sim,
-      { kind: 'embedded', emulatorUrl: env.emulator.url, clock: env.emulator.clock },
-      env.stateDir,
-      (e) => {
-        throw e
-      }
-    )
-    runtime = live
+    env = await startRuntimePorts()
     deps = {
       info: { name: 'Stark Sandbox Simulator', version: '9.9.9', host: 'dashboard' },
-      status: () =>
-        legacyStatus({
-          phase: runtime ? 'running' : 'stopping',
-          target: { kind: 'embedded', emulatorUrl: env.emulator.url },
-          stateDir: env.stateDir,
-          webhookUrl: env.sim.webhookUrl,
-          rejected: live.rejected(),
-          clock: env.emulator.clock
-        }),
-      live: () => (runtime && !emulatorOn ? { ...runtime, emulator: undefined } : runtime),
+      status: env.ports.status,
+      live: () => {
+        const live = env.ports.live()
+        return live && !emulatorOn ? { ...live, emulator: undefined } : live
+      },
       prefs: confPrefs(await mkdtemp(join(tmpdir(), 'ssim-prefs-'))),
       host: downloadHost()
     }
     handlers = createHandlers(deps)
   })
-  afterAll(async () => {
-    live.close()
-    await env.cleanup()
-  })
+  afterAll(() => env.cleanup())
 
   it('When nothing was started, Then info, status and snapshot answer and run commands say no_run', async () => {
     expect(data(await handlers['app:info'](undefined))).toEqual(deps.info)
@@ -103,7 +86,7 @@ describe('handlers on a real simulator and emulator', () => {
 
   it('When a run starts, Then it answers its id and sizes, remembers the plan, and a second start says run_active', async () => {
     const started = data(await handlers['run:start']({ plan: PLAN }))
-    await env.sim.idle()
+    await idle()
 
     expect(started.runId).toMatch(/^[0-9a-f]{10}$/)
     expect(started.sizes).toHaveLength(2)
@@ -118,7 +101,7 @@ describe('handlers on a real simulator and emulator', () => {
 
   it('When the next batch is asked for, Then it says which batch and whether it was issued', async () => {
     const next = data(await handlers['run:next-batch'](undefined))
-    await env.sim.idle()
+    await idle()
 
     expect(next).toEqual({ batch: 'b1', issued: true })
   })
@@ -130,9 +113,9 @@ describe('handlers on a real simulator and emulator', () => {
     expect(data(await handlers['invoice:pay-now']({ invoiceId }))).toEqual({ invoiceId })
 
     data(await handlers['emulator:clock']({ advanceSeconds: 3600 }))
-    await env.sim.idle()
-    await env.emulator.clock.advance(HOUR)
-    await env.sim.idle()
+    await idle()
+    await env.clock.advance(HOUR)
+    await idle()
     const chain = data(await handlers['invoice:chain']({ invoiceId }))
 
     const types = chain.entries.map((e) => e.type)
@@ -195,27 +178,23 @@ describe('handlers on a real simulator and emulator', () => {
     expect(older.entries.every((e) => e.seq < (seqs.at(-1) as number))).toBe(true)
   })
 
-  it('When a QR code or a PDF is asked for, Then it is a PNG or PDF, or a typed failure this emulator cannot serve yet', async () => {
+  it('When a QR code or a PDF is asked for, Then the emulator serves the PNG of its BR Code and the PDF', async () => {
     const invoice = data(await handlers['snapshot:get'](undefined)).invoices[0]
     if (!invoice) throw new Error('no invoice')
 
-    const qr = await handlers['invoice:qrcode']({ invoiceId: invoice.id, size: 8 })
-    const pdf = await handlers['document:open']({ kind: 'invoice', id: invoice.id })
+    const qr = data(await handlers['invoice:qrcode']({ invoiceId: invoice.id, size: 8 }))
+    const pdf = data(await handlers['document:open']({ kind: 'invoice', id: invoice.id }))
 
-    if (qr.ok) expect(qr.data.dataUrl).toMatch(/^data:image\/png;base64,iVBORw0KGgo/)
-    else
-      expect(qr).toMatchObject({
-        code: 'unavailable',
-        message: expect.stringMatching(/does not serve/)
-      })
-    if (pdf.ok) {
-      const file = pdf.data.kind === 'download' ? pdf.data.files[0] : undefined
-      expect(
-        Buffer.from(file?.base64 ?? '', 'base64')
-          .subarray(0, 5)
-          .toString()
-      ).toBe('%PDF-')
-    } else expect(pdf).toMatchObject({ code: 'unavailable' })
+    const [, base64] = qr.dataUrl.split(';base64,')
+    const decoded = decodeQrPng(Buffer.from(base64 ?? '', 'base64'))
+    expect(qr.dataUrl).toMatch(/^data:image\/png;base64,/)
+    // An EMV payload (the Pix BR Code) starts with its format indicator.
+    expect(decoded.text).toMatch(/^000201/)
+    if (pdf.kind !== 'download') throw new Error(`expected a download, got ${pdf.kind}`)
+    const file = pdf.files[0]
+    expect(file).toMatchObject({ name: `invoice-${invoice.id}.pdf`, mime: 'application/pdf' })
+    const read = await readPdf(Buffer.from(file?.base64 ?? '', 'base64'))
+    expect(read.title).toBe(`Fatura Pix ${invoice.id}`)
   })
 
   it('When the run is exported in the browser, Then the JSON and CSVs parse and name the invoices', async () => {
@@ -251,7 +230,7 @@ describe('handlers on a real simulator and emulator', () => {
     data(await handlers['emulator:faults']({ duplicateDeliveries: 0 }))
 
     const clock = data(await handlers['emulator:clock']({ speed: 0 }))
-    expect(clock).toEqual({ now: env.emulator.clock.now(), speed: 0 })
+    expect(clock).toEqual({ now: env.clock.now(), speed: 0 })
     expect(data(await handlers['prefs:get'](undefined)).speed).toBe(0)
   })
 
@@ -287,17 +266,14 @@ describe('handlers on a real simulator and emulator', () => {
     expect(await handlers['run:one-invoice']({})).toMatchObject({ ok: false, code: 'run_ended' })
   })
 
-  it('When the runtime is not running, Then engine commands say not_running and status still answers', async () => {
-    const saved = runtime
-    runtime = undefined
-    try {
-      expect(await handlers['snapshot:get'](undefined)).toMatchObject({
-        ok: false,
-        code: 'not_running'
-      })
-      expect(data(await handlers['runtime:status'](undefined)).phase).toBe('stopping')
-    } finally {
-      runtime = saved
-    }
+  it('When the runtime has stopped, Then engine commands say not_running and status still answers', async () => {
+    await env.runtime.stop()
+
+    expect(await handlers['snapshot:get'](undefined)).toMatchObject({
+      ok: false,
+      code: 'not_running'
+    })
+    expect(await handlers['run:one-invoice']({})).toMatchObject({ ok: false, code: 'not_running' })
+    expect(data(await handlers['runtime:status'](undefined)).phase).toBe('stopped')
   })
 })

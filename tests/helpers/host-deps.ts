@@ -8,7 +8,6 @@ import { join } from 'node:path'
 import { downloadHost } from '../../src/main/app/download-host'
 import type { HostDeps, LiveRuntime } from '../../src/main/app/ports'
 import { confPrefs } from '../../src/main/app/prefs'
-import { legacyStatus } from '../../src/main/app/legacy/live'
 import type { SimulatorSnapshot } from '../../src/shared/snapshot'
 import { MemoryJournal } from './memory-journal'
 
@@ -61,14 +60,20 @@ export async function memoryHostDeps(): Promise<{ deps: HostDeps; journal: Memor
   }
   const deps: HostDeps = {
     info: { name: 'Stark Sandbox Simulator', version: '0.0.0-test', host: 'dashboard' },
-    status: () =>
-      legacyStatus({
-        phase: 'running',
-        target: { kind: 'embedded', emulatorUrl: 'http://127.0.0.1:1' },
-        stateDir: dir,
-        webhookUrl: undefined,
-        rejected: 0
-      }),
+    status: () => ({
+      phase: 'running',
+      error: null,
+      environment: 'emulator',
+      target: {
+        kind: 'embedded',
+        label: 'Embedded emulator',
+        emulatorUrl: 'http://127.0.0.1:1',
+        projectId: null
+      },
+      stateDir: dir,
+      webhook: { listening: false, url: null, rejected: 0 },
+      clock: { now: 0, speed: 1 }
+    }),
     live: () => live,
     prefs: confPrefs(dir),
     host: downloadHost()

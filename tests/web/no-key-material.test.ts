@@ -1,9 +1,10 @@
 // @vitest-environment node
 /**
  * The renderer never receives key material. The renderer's own dashboard client (the code the
- * browser runs) drives a real engine on the embedded emulator through the dashboard, presented as
- * a sandbox project whose private key is known; every frame that reaches the client, answers,
- * refusals and pushes alike, is searched for that key in every encoding it could leak in.
+ * browser runs) drives the real runtime on the embedded emulator through the dashboard, presented
+ * as a sandbox project; the runtime's project key (in its state folder) is known, and every frame
+ * that reaches the client, answers, refusals and pushes alike, is searched for that key in every
+ * encoding it could leak in.
  */
 import { createPrivateKey } from 'node:crypto'
 import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -12,14 +13,13 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { downloadHost } from '../../src/main/app/download-host'
-import { legacyLive, legacyStatus, type LegacyLive } from '../../src/main/app/legacy/live'
 import type { HostDeps } from '../../src/main/app/ports'
 import { confPrefs } from '../../src/main/app/prefs'
 import { startDashboard, type Dashboard } from '../../src/main/web/dashboard'
 import { connectDashboard, type DashboardApi } from '../../src/renderer/src/lib/dashboard-client'
 import type { Result } from '../../src/shared/contract'
-import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
 import { HOUR } from '../helpers/engine-steps'
+import { startRuntimePorts, type RuntimePortsEnv } from '../helpers/runtime-ports-env'
 
 /** Every form the private key could take in a message. */
 function secretForms(privatePem: string): string[] {
@@ -60,33 +60,29 @@ const data = <T>(result: Result<T>): T => {
 }
 
 describe('key material', () => {
-  let env: EngineEnv
-  let live: LegacyLive
+  let env: RuntimePortsEnv
+  let privatePem: string
+  let projectId: string
   let dashboard: Dashboard
   let api: DashboardApi
   const frames: string[] = []
 
   beforeAll(async () => {
-    env = await startEngineEnv()
-    live = legacyLive(
-      env.sim,
-      { kind: 'embedded', emulatorUrl: env.emulator.url, clock: env.emulator.clock },
-      env.stateDir,
-      () => undefined
-    )
+    env = await startRuntimePorts()
+    privatePem = await env.projectKeyPem()
+    projectId = env.runtime.target.projectId ?? ''
     const deps: HostDeps = {
       info: { name: 'Stark Sandbox Simulator', version: '0.0.0', host: 'dashboard' },
       // Looks like the real sandbox to the renderer: a project id next to a known private key.
-      status: () =>
-        legacyStatus({
-          phase: 'running',
-          target: { kind: 'sandbox', projectId: env.projectId },
-          stateDir: env.stateDir,
-          webhookUrl: env.sim.webhookUrl,
-          rejected: live.rejected(),
-          clock: env.emulator.clock
-        }),
-      live: () => live,
+      status: () => {
+        const status = env.ports.status()
+        return {
+          ...status,
+          environment: 'sandbox',
+          target: { ...status.target, kind: 'sandbox', label: `Sandbox project ${projectId}` }
+        }
+      },
+      live: env.ports.live,
       prefs: confPrefs(env.stateDir),
       host: downloadHost()
     }
@@ -103,7 +99,6 @@ describe('key material', () => {
   afterAll(async () => {
     api.disconnect()
     await dashboard.stop()
-    live.close()
     await env.cleanup()
   })
 
@@ -115,7 +110,7 @@ describe('key material', () => {
     expect(data(await api.app.info()).host).toBe('dashboard')
     data(await api.session.ready({ afterSeq: 0 }))
     const status = data(await api.runtime.status())
-    expect(status).toMatchObject({ environment: 'sandbox', target: { projectId: env.projectId } })
+    expect(status).toMatchObject({ environment: 'sandbox', target: { projectId } })
     data(
       await api.run.start({
         plan: { batches: 2, intervalMs: HOUR, minInvoices: 1, maxInvoices: 2, settleMs: HOUR }
@@ -124,9 +119,9 @@ describe('key material', () => {
     const { invoiceId } = data(await api.run.oneInvoice({ name: 'Ana Souza', amount: 2500 }))
     data(await api.invoice.payNow({ invoiceId }))
     data(await api.emulator.clock({ advanceSeconds: 2 * 3600 }))
-    await env.sim.idle()
-    await env.emulator.clock.advance(3 * HOUR)
-    await env.sim.idle()
+    await env.runtime.simulator.idle()
+    await env.clock.advance(3 * HOUR)
+    await env.runtime.simulator.idle()
     data(await api.invoice.chain({ invoiceId }))
     data(await api.snapshot.get())
     data(await api.journal.entries({ limit: 500 }))
@@ -144,10 +139,12 @@ describe('key material', () => {
 
     expect(pushes.length).toBeGreaterThan(0)
     expect(frames.length).toBeGreaterThan(20)
+    expect(projectId).toMatch(/^\d+$/)
+    expect(privatePem).toContain('BEGIN EC PRIVATE KEY')
     const everything = frames.join('\n')
-    expect(everything).toContain(env.projectId)
+    expect(everything).toContain(projectId)
     expect(everything).toContain('invoice.credited')
-    for (const form of secretForms(env.keys.privatePem))
+    for (const form of secretForms(privatePem))
       expect(everything.includes(form), `a frame holds the key as ${form.slice(0, 12)}…`).toBe(
         false
       )
@@ -158,6 +155,6 @@ describe('key material', () => {
     expect(everything.includes(webhookSecret)).toBe(false)
     expect(everything).toContain('/stark/webhook/…')
     // The same search finds the key when it is there: the check itself can fail.
-    expect(secretForms(env.keys.privatePem).some((f) => env.keys.privatePem.includes(f))).toBe(true)
+    expect(secretForms(privatePem).some((f) => privatePem.includes(f))).toBe(true)
   })
 })

@@ -316,6 +316,9 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
       controls ??= emulatorControls(connection.emulatorUrl)
       return controls
     },
+    get documents() {
+      return phase === 'running' ? connection?.stark : undefined
+    },
     start() {
       if (phase === 'idle') starting = doStart()
       else if (phase !== 'starting' && phase !== 'running')

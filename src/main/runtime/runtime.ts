@@ -21,6 +21,7 @@ import type { ClockView, RuntimePhase, RuntimeStatus } from '../../shared/contra
 import type { Logger } from '../engine/context'
 import type { InvariantReport } from '../engine/invariants'
 import type { Simulator } from '../engine/simulator'
+import type { StarkClient } from '../stark/client'
 import type { TargetChoice } from '../stark/targets'
 import type { RealTime, VirtualClock } from '../time/clock'
 import type { EmulatorControls } from './emulator-controls'
@@ -28,6 +29,12 @@ import type { PublicUrlTuning } from './public-url'
 import { createRuntimeImpl } from './runtime-impl'
 
 export type { RuntimePhase, RuntimeStatus, ClockView, TargetChoice, EmulatorControls }
+
+/** Stark's documents, as the SDK's own routes serve them (emulator and sandbox alike). */
+export type StarkDocuments = Pick<
+  StarkClient,
+  'invoiceQrcode' | 'invoicePdf' | 'invoiceLogPdf' | 'transferPdf'
+>
 
 export interface RuntimeOptions {
   target: TargetChoice
@@ -105,6 +112,8 @@ export interface Runtime {
   readonly clock: VirtualClock | undefined
   /** Demo controls; only for the embedded emulator once started (undefined otherwise). */
   readonly emulator: EmulatorControls | undefined
+  /** The invoice's Pix QR code and the PDFs, from the connected Stark; set while running. */
+  readonly documents: StarkDocuments | undefined
   /**
    * Starts everything. Idempotent: a second call while starting or running returns the same
    * promise. Refused with `not_running` once stopped or failed (create a new runtime). On failure

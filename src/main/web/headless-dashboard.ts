@@ -1,15 +1,17 @@
 /**
- * `npm run headless -- --ui`: the browser dashboard on the CLI's own engine. Kept apart from the
- * CLI so that its edit stays one call; when the runtime lands, `deps` come from it directly.
+ * `npm run headless -- --ui`: the browser dashboard on the CLI's own runtime, through the same
+ * adapter the desktop app uses (runtime-ports.ts). Kept apart from the CLI so that its edit stays
+ * one call.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { APP_NAME } from '../../shared/app-info'
-import type { Simulator } from '../engine/simulator'
 import { downloadHost } from '../app/download-host'
-import { legacyLive, legacyStatus, type LegacyTarget } from '../app/legacy/live'
 import type { HostDeps } from '../app/ports'
 import { confPrefs } from '../app/prefs'
+import { runtimePorts } from '../app/runtime-ports'
+import type { Runtime } from '../runtime/runtime'
+import type { ClockSpeed } from '../time/clock'
 import { startDashboard, type Dashboard } from './dashboard'
 
 /** Where electron-vite writes the renderer, from the repository root. */
@@ -23,29 +25,22 @@ const version = (): string =>
   ).version
 
 export async function startHeadlessDashboard(parts: {
-  sim: Simulator
-  target: LegacyTarget
-  stateDir: string
+  runtime: Runtime
+  /** The speed chosen for Stark's time (the CLI's --speed). */
+  speed: ClockSpeed
   port?: number
   log: (line: string) => void
 }): Promise<Dashboard> {
-  const { sim, target, stateDir } = parts
-  const live = legacyLive(sim, target, stateDir, (e) =>
-    parts.log(`dashboard: a journal listener failed: ${String(e)}`)
-  )
+  const { runtime } = parts
+  const ports = runtimePorts(runtime, {
+    speed: parts.speed,
+    logger: { info: parts.log, warn: parts.log, error: parts.log }
+  })
   const deps: HostDeps = {
     info: { name: APP_NAME, version: version(), host: 'dashboard' },
-    status: () =>
-      legacyStatus({
-        phase: 'running',
-        target,
-        stateDir,
-        webhookUrl: sim.webhookUrl,
-        rejected: live.rejected(),
-        clock: target.clock
-      }),
-    live: () => live,
-    prefs: confPrefs(stateDir),
+    status: ports.status,
+    live: ports.live,
+    prefs: confPrefs(runtime.stateDir),
     host: downloadHost()
   }
   const dashboard = await startDashboard({
@@ -53,13 +48,18 @@ export async function startHeadlessDashboard(parts: {
     rendererDir: BUILT_RENDERER_DIR,
     port: parts.port,
     log: parts.log
+  }).catch((error: unknown) => {
+    ports.close()
+    throw error
   })
+  // The header hears of a phase or webhook change at once, not at the next tick.
+  const offChange = ports.onChange(() => dashboard.statusChanged())
   return {
     ...dashboard,
-    url: dashboard.url,
     async stop() {
+      offChange()
       await dashboard.stop()
-      live.close()
+      ports.close()
     }
   }
 }
