@@ -1,14 +1,19 @@
 // @vitest-environment node
 /**
  * The desktop app's composition root (src/main/index.ts) on the electron mock, with everything
- * under it real: the runtime starts the embedded emulator in userData, the window's page reaches
- * the handlers over IPC and hears pushes, and quitting stops the engine before the app quits.
+ * under it real: the runtime (createRuntime, as the CLI's) starts the embedded emulator in userData
+ * at the saved speed `max`, holds Stark's time still while no run is active, the window's page
+ * reaches the handlers over IPC and hears pushes, a short run completes, and quitting stops the
+ * engine and releases the state folder's lock before the app quits.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Result, RuntimeStatus } from '../../src/shared/contract'
+import type { JournalEntry } from '../../src/shared/journal'
+import type { SimulatorSnapshot } from '../../src/shared/snapshot'
 import {
   BrowserWindowMock,
   app,
@@ -40,6 +45,8 @@ describe('desktop app', () => {
   beforeAll(async () => {
     resetElectronMock()
     userData = await mkdtemp(join(tmpdir(), 'ssim-desktop-'))
+    // Saved by an earlier session's emulator panel (electron-store's file in userData).
+    await writeFile(join(userData, 'config.json'), JSON.stringify({ speed: 'max' }))
     process.env['SSIM_USER_DATA'] = userData
     await import('../../src/main/index')
     await until(() => BrowserWindowMock.instances.length === 1)
@@ -50,6 +57,22 @@ describe('desktop app', () => {
     await rm(userData, { recursive: true, force: true })
   })
 
+  const status = async (): Promise<RuntimeStatus> => {
+    const answer = (await call('runtime:status')) as Result<RuntimeStatus>
+    if (!answer.ok) throw new Error(`runtime:status failed: ${answer.message}`)
+    return answer.data
+  }
+  /** True when Stark's time stands still across a few real milliseconds. */
+  const standsStill = async (): Promise<boolean> => {
+    const before = (await status()).clock.now
+    await new Promise((r) => setTimeout(r, 50))
+    return (await status()).clock.now === before
+  }
+  const pushed = (): JournalEntry[] =>
+    window.webContents.sent
+      .filter(([channel]) => channel === 'push:journal')
+      .flatMap(([, payload]) => (payload as { entries: JournalEntry[] }).entries)
+
   it('When launched, Then the page is served from app:// and the engine runs in userData', async () => {
     expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalled()
     expect(protocol.handle).toHaveBeenCalledWith('app', expect.any(Function))
@@ -59,46 +82,62 @@ describe('desktop app', () => {
       data: { name: 'Stark Sandbox Simulator', version: '0.0.0-test', host: 'desktop' }
     })
 
-    await until(async () => {
-      const status = await call('runtime:status')
-      return status.ok && (status.data as RuntimeStatus).phase === 'running'
-    })
-    const status = (await call('runtime:status')) as Result<RuntimeStatus>
-    expect(status.ok && status.data.stateDir).toBe(join(userData, 'state', 'emulator'))
+    await until(async () => (await status()).phase === 'running')
+    expect((await status()).stateDir).toBe(join(userData, 'state', 'emulator'))
   })
 
-  it('When the page says ready and a run starts, Then its entries are pushed to the window', async () => {
+  it('When the saved speed is max and no run is active, Then it is shown, and Stark’s time is held still', async () => {
+    expect((await status()).clock.speed).toBe('max')
+    // At max with nothing to drive, catch-up sweeps alone would take it through days a second.
+    expect(await standsStill()).toBe(true)
+  })
+
+  it('When the page says ready and a short run starts at max, Then it completes and every entry is pushed', async () => {
     expect(await call('session:ready', { afterSeq: 0 })).toMatchObject({ ok: true })
-    expect(
-      await call('run:start', { plan: { batches: 1, minInvoices: 1, maxInvoices: 1 } })
-    ).toMatchObject({
-      ok: true
-    })
+    const plan = {
+      batches: 3,
+      intervalMs: 3_600_000,
+      minInvoices: 1,
+      maxInvoices: 3,
+      settleMs: 3_600_000
+    }
+    expect(await call('run:start', { plan })).toMatchObject({ ok: true })
 
-    await until(() =>
-      window.webContents.sent.some(
-        ([channel, payload]) =>
-          channel === 'push:journal' &&
-          (payload as { entries: { type: string }[] }).entries.some(
-            (e) => e.type === 'invoice.created'
-          )
-      )
-    )
-    expect(await call('prefs:get')).toMatchObject({ ok: true, data: { plan: { batches: 1 } } })
+    await until(() => pushed().some((e) => e.type === 'run.completed'), 60_000)
+    const snapshot = (await call('snapshot:get')) as Result<SimulatorSnapshot>
+    if (!snapshot.ok) throw new Error(snapshot.message)
+    const { run, totals } = snapshot.data
+    expect(run).toMatchObject({ completed: true, batchesIssued: 3 })
+    expect(totals.invoices).toBeGreaterThanOrEqual(3)
+    // Each credit turned into exactly one transfer, and the window heard of each.
+    expect(totals.transfersSent).toBe(totals.credited)
+    expect(pushed().filter((e) => e.type === 'transfer.sent')).toHaveLength(totals.transfersSent)
+    expect(pushed().map((e) => e.seq)).toEqual(pushed().map((_, i) => i + 1))
+    expect(await call('prefs:get')).toMatchObject({
+      ok: true,
+      data: { speed: 'max', plan: { batches: 3 } }
+    })
   })
 
-  it('When the user quits, Then the engine and its emulator stop before the app quits', async () => {
-    const before = (await call('runtime:status')) as Result<RuntimeStatus>
-    const emulatorUrl = before.ok ? before.data.target.emulatorUrl : null
+  it('When the run has completed at max, Then Stark’s time is held still again', async () => {
+    await until(standsStill)
+    expect((await status()).clock.speed).toBe('max')
+  })
+
+  it('When the user quits, Then the engine and its emulator stop and the folder’s lock is released before the app quits', async () => {
+    const before = await status()
+    const emulatorUrl = before.target.emulatorUrl
     expect(emulatorUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(existsSync(join(before.stateDir, 'state.lock'))).toBe(true)
     let prevented = false
 
     appEvents.emit('will-quit', { preventDefault: () => (prevented = true) })
     await until(() => app.quit.mock.calls.length > 0)
 
     expect(prevented).toBe(true)
-    // The page can no longer call main, and the emulator's port is closed.
+    // The page can no longer call main, the emulator's port is closed, the lock is gone.
     await expect(call('runtime:status')).rejects.toThrow(/No handler/)
     await expect(fetch(`${emulatorUrl}/_emulator/clock`)).rejects.toThrow()
+    expect(existsSync(join(before.stateDir, 'state.lock'))).toBe(false)
   })
 })
