@@ -1,5 +1,7 @@
 /** The live log's filters, an invoice's chain, replay, and the Pix QR code, on a real run. */
+import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
+import { decodeQrPng, readPdf, squash } from '../../helpers/documents'
 import { expect, startShortRun, test, type Engine, waitForLine } from './fixtures'
 
 test.use({ speed: '1440', engineArgs: ['--seed', '41'] })
@@ -96,18 +98,31 @@ test('When a credited invoice is opened, Then its chain shows the webhook, the s
   ).toHaveLength(1)
 })
 
-test('When an invoice is opened, Then its Pix QR code renders', async ({ app, engine }) => {
+test('When an invoice is opened, Then its Pix QR code renders and its PDF opens', async ({
+  app,
+  engine
+}) => {
   await startShortRun(app, { batches: 1, every: 60 })
   const created = await waitForLine(engine, (l) => l.type === 'invoice.created')
+  const invoiceId = String(created.invoiceId)
   await app.getByRole('tab', { name: /Invoices/ }).click()
-  await app.getByRole('button', { name: String(created.invoiceId), exact: true }).click()
-  const qr = app.getByRole('img', { name: `Pix QR code of invoice ${created.invoiceId}` })
+  await app.getByRole('button', { name: invoiceId, exact: true }).click()
+  const qr = app.getByRole('img', { name: `Pix QR code of invoice ${invoiceId}` })
   await expect(qr).toBeVisible({ timeout: 15_000 })
-  // Evaluated in the page (a string keeps DOM types out of the Node test build).
-  const size = (await qr.evaluate(
-    '(img) => ({ w: img.naturalWidth, h: img.naturalHeight, done: img.complete })'
-  )) as { w: number; h: number; done: boolean }
-  expect(size.done).toBe(true)
-  expect(size.w).toBeGreaterThan(20)
-  expect(size.w).toBe(size.h)
+  await expect(qr).toHaveJSProperty('complete', true)
+  // The image the page shows (drawn at 144 px, too small to scan from a screenshot) is a square
+  // QR code of a Pix BR Code: an EMV payload starts with 000201.
+  const src = (await qr.getAttribute('src')) ?? ''
+  expect(src).toMatch(/^data:image\/png;base64,/)
+  const shown = decodeQrPng(Buffer.from(src.replace(/^data:image\/png;base64,/, ''), 'base64'))
+  expect(shown.width).toBe(shown.height)
+  expect(shown.text).toMatch(/^000201/)
+
+  const download = app.waitForEvent('download')
+  await app.getByRole('button', { name: 'Open PDF', exact: true }).click()
+  const pdf = await download
+  expect(pdf.suggestedFilename()).toBe(`invoice-${invoiceId}.pdf`)
+  const read = await readPdf(readFileSync((await pdf.path())!))
+  expect(read.title).toBe(`Fatura Pix ${invoiceId}`)
+  expect(squash(read.text)).toContain(invoiceId)
 })
