@@ -23,7 +23,15 @@ const data = <T>(result: Result<T>): T => {
 }
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 // Long enough that no run started here ends by itself before the test ends it.
-const PLAN = { batches: 8, intervalMs: 24 * 3_600_000, minInvoices: 1, maxInvoices: 1 }
+const PLAN = {
+  batches: 8,
+  intervalMs: 24 * 3_600_000,
+  minInvoices: 1,
+  maxInvoices: 1,
+  minAmount: 1_000,
+  maxAmount: 2_000,
+  settleMs: 3_600_000
+}
 
 describe('the speed the desktop app runs Stark at', () => {
   let dir: string
