@@ -1,8 +1,8 @@
 /**
  * The narrow interfaces the contract's handlers and the push hub are built against. Electron-free:
- * the desktop app, the browser dashboard and the tests all fill them in. Each is the smallest slice
- * of the runtime (target, simulator facade, journal, emulator) that the operations need, so the
- * adapters over today's engine stay thin and shrink further as the runtime lands.
+ * the desktop app and the browser dashboard fill them in from the runtime (runtime-ports.ts), and
+ * transport tests from memory. Each is the smallest slice of the runtime (target, simulator facade,
+ * journal, documents, emulator) that the operations need.
  */
 import type {
   AppInfo,
