@@ -7,21 +7,24 @@
  * engine and releases the state folder's lock before the app quits.
  */
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Result, RuntimeStatus } from '../../src/shared/contract'
+import type { Delivered, Result, RuntimeStatus } from '../../src/shared/contract'
 import type { JournalEntry } from '../../src/shared/journal'
 import type { SimulatorSnapshot } from '../../src/shared/snapshot'
+import { decodeQrPng, readPdf } from '../helpers/documents'
 import {
   BrowserWindowMock,
   app,
   appEvents,
+  appPaths,
   invokeEvent,
   ipcMain,
   protocol,
-  resetElectronMock
+  resetElectronMock,
+  shell
 } from '../mocks/electron'
 
 const until = async (check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> => {
@@ -48,6 +51,7 @@ describe('desktop app', () => {
     // Saved by an earlier session's emulator panel (electron-store's file in userData).
     await writeFile(join(userData, 'config.json'), JSON.stringify({ speed: 'max' }))
     process.env['SSIM_USER_DATA'] = userData
+    appPaths['temp'] = join(userData, 'temp')
     await import('../../src/main/index')
     await until(() => BrowserWindowMock.instances.length === 1)
     window = BrowserWindowMock.instances[0] as BrowserWindowMock
@@ -117,6 +121,27 @@ describe('desktop app', () => {
       ok: true,
       data: { speed: 'max', plan: { batches: 3 } }
     })
+  })
+
+  it('When an invoice’s QR code and PDF are asked for, Then the QR code is its BR Code and the OS opens the PDF', async () => {
+    const snapshot = (await call('snapshot:get')) as Result<SimulatorSnapshot>
+    const invoice = snapshot.ok ? snapshot.data.invoices[0] : undefined
+    if (!invoice) throw new Error('no invoice')
+
+    const qr = (await call('invoice:qrcode', { invoiceId: invoice.id })) as Result<{
+      dataUrl: string
+    }>
+    const opened = (await call('document:open', {
+      kind: 'invoice',
+      id: invoice.id
+    })) as Result<Delivered>
+
+    if (!qr.ok) throw new Error(qr.message)
+    const png = Buffer.from(qr.data.dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64')
+    expect(decodeQrPng(png).text).toMatch(/^000201/)
+    if (!opened.ok || opened.data.kind !== 'opened') throw new Error(JSON.stringify(opened))
+    expect(shell.openPath).toHaveBeenCalledWith(opened.data.path)
+    expect((await readPdf(await readFile(opened.data.path))).title).toBe(`Fatura Pix ${invoice.id}`)
   })
 
   it('When the run has completed at max, Then Stark’s time is held still again', async () => {
