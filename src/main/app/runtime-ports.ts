@@ -120,12 +120,22 @@ export function runtimePorts(runtime: Runtime, options: RuntimePortsOptions): Ru
     return parts.live
   }
 
+  // The webhook's secret path segment stays off a presenter's screen, the public one's too.
   const status = (): RuntimeStatus => {
     const status = runtime.status()
+    const publicUrl = status.publicUrl
     return {
       ...status,
       webhook: { ...status.webhook, url: hideWebhookSecret(status.webhook.url) },
-      clock: { ...status.clock, speed: hold.shown(status.clock.speed) }
+      clock: { ...status.clock, speed: hold.shown(status.clock.speed) },
+      ...(publicUrl?.webhook
+        ? {
+            publicUrl: {
+              ...publicUrl,
+              webhook: { ...publicUrl.webhook, url: hideWebhookSecret(publicUrl.webhook.url) }
+            }
+          }
+        : {})
     }
   }
 
