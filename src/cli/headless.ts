@@ -230,8 +230,9 @@ async function main(): Promise<number> {
   for (const entry of held ?? []) print(entry)
   held = undefined
   // Stark's story starts now that the engine listens and its run is under way (at `max`, hours of
-  // it would otherwise pass during the startup above).
-  runtime.startClock()
+  // it would otherwise pass during the startup above). With the dashboard, its speed hold decides:
+  // at max, time stands still until a run is active.
+  if (!dashboard) runtime.startClock()
   if (run?.completed) void complete()
 
   const result = await ended

@@ -58,11 +58,8 @@ export interface RuntimeStatus {
   webhook: { listening: boolean; url: string | null; rejected: number }
   /** Stark's time (epoch ms) when the status was taken, and how fast it runs. */
   clock: { now: number; speed: number | 'max' }
-  /**
-   * The public webhook URL (a localtunnel tunnel, or the user's own), null when none is configured.
-   * Optional only for producers that predate it; the runtime always sets it.
-   */
-  publicUrl?: PublicUrlStatus | null
+  /** The public webhook URL (a localtunnel tunnel, or the user's own), null when none is configured. */
+  publicUrl: PublicUrlStatus | null
 }
 
 /** Times are wall-clock epoch ms: the tunnel waits real seconds whatever Stark's speed. */

@@ -81,6 +81,20 @@ describe('the speed the desktop app runs Stark at', () => {
     expect(clockSpeed(runtime)).toBe(0)
   })
 
+  it('When a run at max is paused, Then Stark time stands still until Resume, which gives max back', async () => {
+    const runtime = await launch('max')
+    data(await handlers['run:start']({ plan: PLAN }))
+
+    data(await handlers['run:pause'](undefined))
+    expect(clockSpeed(runtime)).toBe(0)
+    const still = runtime.clock?.now()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(runtime.clock?.now()).toBe(still)
+
+    data(await handlers['run:resume'](undefined))
+    expect(clockSpeed(runtime)).toBe('max')
+  })
+
   it('When the speed is changed with no active run, Then a number runs at once and max is held', async () => {
     const runtime = await launch(1)
     expect(clockSpeed(runtime)).toBe(1)

@@ -72,7 +72,8 @@ export async function memoryHostDeps(): Promise<{ deps: HostDeps; journal: Memor
       },
       stateDir: dir,
       webhook: { listening: false, url: null, rejected: 0 },
-      clock: { now: 0, speed: 1 }
+      clock: { now: 0, speed: 1 },
+      publicUrl: null
     }),
     live: () => live,
     prefs: confPrefs(dir),

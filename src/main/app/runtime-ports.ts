@@ -59,7 +59,11 @@ export function runtimePorts(runtime: Runtime, options: RuntimePortsOptions): Ru
       hold.apply()
       return started
     },
-    pause: () => sim.pause(),
+    async pause() {
+      const view = await sim.pause()
+      hold.apply()
+      return view
+    },
     async resume() {
       const view = await sim.resume()
       hold.apply()

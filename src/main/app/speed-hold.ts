@@ -1,6 +1,7 @@
 /**
  * Stark's speed as the user chose it, with one exception: at `max` with no active run (none yet,
- * completed or stopped) the embedded emulator's clock is held still. At max it would otherwise jump
+ * paused, completed or stopped) the embedded emulator's clock is held still. A paused run is held
+ * too: at max, Pause would otherwise let days of Stark time pass in seconds, every batch late on Resume. At max it would otherwise jump
  * from one catch-up sweep to the next, days of Stark time a minute with nothing to show, while the
  * emulator's state grows. The chosen speed comes back as soon as a run starts or resumes. Only the
  * embedded emulator's clock is ours to hold: other targets keep their own time.
@@ -38,7 +39,7 @@ export class SpeedHold {
     const clock = this.runtime.clock
     if (!this.manages() || !clock) return
     const run = this.runtime.simulator.snapshot().run
-    const active = run !== null && !run.completed && !run.stopped
+    const active = run !== null && !run.completed && !run.stopped && !run.paused
     const wanted = this.chosen === 'max' && !active ? 0 : this.chosen
     if (!this.started) {
       // A runtime chosen with deferClock keeps Stark's time still until this first call.
