@@ -15,7 +15,8 @@ const status: RuntimeStatus = {
   target: { kind: 'embedded', label: 'Embedded emulator', emulatorUrl: null, projectId: null },
   stateDir: '/tmp/x',
   webhook: { listening: true, url: null, rejected: 2 },
-  clock: { now: recordedEntries.at(-1)!.at, speed: 1440 }
+  clock: { now: recordedEntries.at(-1)!.at, speed: 1440 },
+  publicUrl: null
 }
 
 function renderApp() {

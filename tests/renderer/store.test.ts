@@ -15,7 +15,8 @@ const status = (speed: number | 'max' = 60): RuntimeStatus => ({
   target: { kind: 'embedded', label: 'Embedded emulator', emulatorUrl: null, projectId: null },
   stateDir: '/tmp/x',
   webhook: { listening: true, url: null, rejected: 0 },
-  clock: { now: 1_000_000, speed }
+  clock: { now: 1_000_000, speed },
+  publicUrl: null
 })
 
 function setup() {
