@@ -12,7 +12,7 @@
  */
 import { z } from 'zod'
 import type { ErrorCode } from './errors'
-import { faultsSchema, type Faults } from './faults'
+import { faultsPatchSchema, type Faults } from './faults'
 import type { JournalEntry } from './journal'
 import { oneInvoiceSchema, planSchema } from './plan'
 import type { SimulatorSnapshot } from './snapshot'
@@ -230,7 +230,7 @@ export const operations = {
       })
       .strict()
   ),
-  'emulator:faults': op<Faults>()(faultsSchema.partial().strict().optional()),
+  'emulator:faults': op<Faults>()(faultsPatchSchema.optional()),
 
   'prefs:get': op<Prefs>()(none),
   'prefs:set': op<Prefs>()(prefsSchema.partial().strict())

@@ -12,6 +12,7 @@ import { downloadHost } from '../../src/main/app/download-host'
 import { createHandlers } from '../../src/main/app/handlers'
 import type { HostDeps } from '../../src/main/app/ports'
 import { confPrefs } from '../../src/main/app/prefs'
+import { createDispatch } from '../../src/main/app/dispatch'
 import type { Handlers, Result } from '../../src/shared/contract'
 import type { JournalEntry } from '../../src/shared/journal'
 import { decodeQrPng, readPdf } from '../helpers/documents'
@@ -228,6 +229,16 @@ describe('handlers on the real runtime and emulator', () => {
     expect(faults).toMatchObject({ duplicateDeliveries: 0.5, dropDeliveries: 0 })
     expect(data(await handlers['emulator:faults'](undefined)).duplicateDeliveries).toBe(0.5)
     data(await handlers['emulator:faults']({ duplicateDeliveries: 0 }))
+
+    // Through the contract's parsing, as every transport calls it: a patch of one fault keeps the others.
+    const dispatch = createDispatch(handlers)
+    await dispatch('emulator:faults', [{ duplicateDeliveries: 0.5 }])
+    const both = await dispatch('emulator:faults', [{ dropDeliveries: 0.3 }])
+    expect(both).toMatchObject({
+      ok: true,
+      data: { duplicateDeliveries: 0.5, dropDeliveries: 0.3 }
+    })
+    await dispatch('emulator:faults', [{ duplicateDeliveries: 0, dropDeliveries: 0 }])
 
     const clock = data(await handlers['emulator:clock']({ speed: 0 }))
     expect(clock).toEqual({ now: env.clock.now(), speed: 0 })
