@@ -12,6 +12,8 @@ export default defineConfig({
       : ['default'],
     // Mocks `electron` once for every test file, as electron/fiddle does in tests/setup.ts.
     setupFiles: ['tests/setup.ts'],
+    // The CLI's --ui tests serve the built page: built once when out/ is missing (a fresh clone).
+    globalSetup: ['tests/e2e/global-setup.ts'],
     // electron-store imports `electron` itself: inlined, it gets the mock too (left external, it
     // would load the real package, which tries to download Electron's binary).
     server: { deps: { inline: ['electron-store'] } },

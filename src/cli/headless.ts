@@ -64,7 +64,11 @@ function resumeCommand(options: HeadlessOptions, stateDir: string): string {
   if (options.speed !== undefined) args.push('--speed', String(options.speed))
   if (options.stateDir !== undefined) args.push('--state-dir', stateDir)
   if (options.json) args.push('--json')
-  return `npm run -s headless --${args.map((a) => ` ${quote(a)}`).join('')}`
+  if (options.ui) args.push('--ui')
+  if (options.ui && options.uiPort) args.push('--ui-port', String(options.uiPort))
+  return args.length === 0
+    ? 'npm run -s headless'
+    : `npm run -s headless --${args.map((a) => ` ${quote(a)}`).join('')}`
 }
 
 type Ending =
@@ -151,10 +155,10 @@ async function main(): Promise<number> {
     if (summarizing) return
     summarizing = true
     try {
-      await runtime.simulator.idle()
-      // Without it, the summary describes Stark as the run left it: the emulator's story stops here
-      // (at `max` it would otherwise race on through days of catch-up sweeps while the check reads it).
+      // The summary describes Stark as the run left it: the emulator's story stops here (at `max` it
+      // would otherwise race on through days of catch-up sweeps, and idle() would never come).
       if (runtime.target.kind === 'embedded' && !options.ui) runtime.clock?.setSpeed(0)
+      await runtime.simulator.idle()
       const summary = summarize(runtime.simulator.snapshot(), await runtime.verify())
       // The summary is the last line: entries journaled after it (a periodic catch-up) stay on disk.
       summarized = true
@@ -190,14 +194,29 @@ async function main(): Promise<number> {
     fresh = true
   }
   if (fresh) await sim.startRun(options.plan)
-  const dashboard = options.ui
-    ? await startHeadlessDashboard({
-        runtime,
-        speed: options.speed ?? 1,
-        port: options.uiPort,
-        log: (m) => out.note(m)
-      })
-    : undefined
+  let dashboard: Awaited<ReturnType<typeof startHeadlessDashboard>> | undefined
+  try {
+    dashboard = options.ui
+      ? await startHeadlessDashboard({
+          runtime,
+          speed: options.speed ?? 1,
+          port: options.uiPort,
+          log: (m) => out.note(m)
+        })
+      : undefined
+  } catch (error) {
+    await runtime.stop()
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error
+    throw new AppError(
+      'invalid_args',
+      `The dashboard port ${options.uiPort} on 127.0.0.1 ${code === 'EADDRINUSE' ? 'is already in use by another program' : 'may not be used by this user'}. Choose another --ui-port, or leave it out for any free port.`
+    )
+  }
+  if (existing && !fresh && options.seed !== undefined)
+    out.note(
+      `note: --seed shapes new runs only; run ${existing.runId} resumes as it was (add --new-run to start one with this seed)`
+    )
 
   const snapshot = sim.snapshot()
   const run = snapshot.run
@@ -224,7 +243,9 @@ async function main(): Promise<number> {
         ? 'no run yet: start one from the dashboard'
         : fresh
           ? `starting a new run ${run.runId}${existing ? ` (run ${existing.runId} stays in the journal)` : ''}: ${planned} batches`
-          : `resuming run ${run.runId}: ${issued} of ${planned} batches issued${run.completed ? ', complete' : ''}`
+          : run.completed
+            ? `run ${run.runId} is already complete (${issued} of ${planned} batches issued${run.stopped ? ', stopped early' : ''}): its summary follows. Add --new-run to start another.`
+            : `resuming run ${run.runId}: ${issued} of ${planned} batches issued`
     ].join('\n')
   )
   for (const entry of held ?? []) print(entry)
@@ -232,7 +253,7 @@ async function main(): Promise<number> {
   // Stark's story starts now that the engine listens and its run is under way (at `max`, hours of
   // it would otherwise pass during the startup above). With the dashboard, its speed hold decides:
   // at max, time stands still until a run is active.
-  if (!dashboard) runtime.startClock()
+  if (!dashboard && !run?.completed) runtime.startClock()
   if (run?.completed) void complete()
 
   const result = await ended
@@ -247,7 +268,7 @@ async function main(): Promise<number> {
 /** Says how it ended (and how to resume), and gives the exit code. */
 function closing(
   ending: Ending,
-  run: { runId: string; batchesIssued: number; sizes: number[] } | null,
+  run: { runId: string; batchesIssued: number; sizes: number[]; completed: boolean } | null,
   runtime: Runtime,
   options: HeadlessOptions,
   out: Output
@@ -258,21 +279,27 @@ function closing(
     out.note(`error: ${ending.error.message}`)
     return 1
   }
-  const resume = resumeCommand(options, runtime.stateDir)
+  const command = resumeCommand(options, runtime.stateDir)
   const where = run
     ? `run ${run.runId} is saved in ${runtime.stateDir} (${run.batchesIssued} of ${run.sizes.length} batches issued)`
     : `nothing was started in ${runtime.stateDir}`
+  // What to type next: resume a run, or start again when nothing was started.
+  const next = !run
+    ? `Start again with: ${command}`
+    : run.completed
+      ? 'It is complete; add --new-run to start another.'
+      : `Resume with: ${command}`
   out.write(
     {
       type: 'stopped',
       signal: ending.signal,
       runId: run?.runId ?? null,
       stateDir: runtime.stateDir,
-      resume
+      resume: command
     },
-    `stopped (${ending.signal}): ${where}.\nResume with: ${resume}`
+    `stopped (${ending.signal}): ${where}.\n${next}`
   )
-  if (options.json) out.note(`stopped (${ending.signal}): ${where}. Resume with: ${resume}`)
+  if (options.json) out.note(`stopped (${ending.signal}): ${where}. ${next}`)
   return SIGNAL_EXIT_CODES[ending.signal]
 }
 

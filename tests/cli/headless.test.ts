@@ -69,6 +69,12 @@ describe('headless CLI', () => {
     for (const key of TOTALS) expect(again.summary[key]).toBe(summary[key])
     expect(rerunMs).toBeLessThan(20_000)
 
+    // At max, Stark's time must not race on behind a finished run: it reports and exits.
+    const atMax = runHeadless(['--speed', 'max', '--json', '--state-dir', stateDir])
+    expect(await atMax.waitForExit(30_000), atMax.describe()).toEqual({ code: 0, signal: null })
+    const maxLines = atMax.json()
+    expect(maxLines[maxLines.length - 1]).toMatchObject({ type: 'summary', runId: ready.runId })
+
     const refused = runHeadless([...FULL_RUN, '--batches', '2', '--state-dir', stateDir])
     expect((await refused.waitForExit(30_000)).code, refused.describe()).toBe(2)
     expect(refused.stderr).toContain(`already holds run ${ready.runId as string}`)

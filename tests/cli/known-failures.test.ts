@@ -57,6 +57,15 @@ describe('known failures', () => {
     await expectKnownFailure(child, `port ${port}`, 'already in use', 'Choose another port')
   })
 
+  it('When the dashboard port is taken, Then it says so and what to do', async () => {
+    const blocker: Server = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    cleanups.push(() => new Promise((resolve) => blocker.close(resolve)))
+    const port = (blocker.address() as { port: number }).port
+    const child = runHeadless(['--ui', '--ui-port', String(port), '--state-dir', join(dir, 's')])
+    await expectKnownFailure(child, `port ${port}`, 'already in use', 'Choose another --ui-port')
+  })
+
   it('When the state folder is a file, Then it says so and what to do', async () => {
     await writeFile(join(dir, 'file'), 'not a folder')
     const child = runHeadless(['--state-dir', join(dir, 'file')])

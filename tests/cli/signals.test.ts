@@ -85,7 +85,9 @@ describe('stop signals', () => {
     const exit = await child.waitForExit(60_000)
     expect(exit, child.describe()).toEqual({ code: 130, signal: null })
     expect(child.lines.join('\n')).toMatch(/stopped \(SIGINT\)/)
-    expect(child.lines.join('\n')).toContain('Resume with: npm run -s headless -- --speed 1000')
+    expect(child.lines.join('\n')).toContain(
+      'Start again with: npm run -s headless -- --speed 1000'
+    )
     expect(child.stderr).not.toMatch(/^\s+at /m)
     expect(await exists(join(stateDir, 'state.lock'))).toBe(false)
   }, 90_000)
