@@ -35,10 +35,16 @@ export function summarize(snapshot: SimulatorSnapshot, report: InvariantReport):
   const batches = snapshot.batches.filter((b) => b.key.startsWith('b')).length
   const reasons = shortcomings(snapshot)
   const ok = report.ok && reasons.length === 0
+  const planned = snapshot.run?.sizes.length ?? batches
+  // A run stopped by hand is judged on what it issued: its batches are not "the planned ones".
+  const stopped = snapshot.run?.stopped === true && batches < planned
+  const scope = stopped
+    ? ` for the ${batches} of ${planned} batches issued before it was stopped`
+    : ''
   const verdict = report.ok
     ? reasons.length === 0
-      ? 'all invariants hold, and the trial did its job'
-      : `all invariants hold, but the trial did not do its job: ${reasons.join('; ')}`
+      ? `all invariants hold${scope}, and the trial did its job`
+      : `all invariants hold${scope}, but the trial did not do its job: ${reasons.join('; ')}`
     : 'INVARIANTS BROKEN'
   return {
     ok,
@@ -51,12 +57,14 @@ export function summarize(snapshot: SimulatorSnapshot, report: InvariantReport):
       problems: report.problems,
       runId: snapshot.run?.runId ?? null,
       batches,
+      plannedBatches: planned,
+      stopped: snapshot.run?.stopped ?? false,
       ...totals,
       checkedAtStark: report.checked
     },
     human: [
       `Summary: ${verdict}`,
-      `  batches ${batches}, invoices ${totals.invoices} (${formatBRL(totals.invoicedAmount)}), paid ${totals.paid}, unpaid ${totals.invoices - totals.paid}`,
+      `  batches ${batches}${stopped ? ` of ${planned} (stopped)` : ''}, invoices ${totals.invoices} (${formatBRL(totals.invoicedAmount)}), paid ${totals.paid}, unpaid ${totals.invoices - totals.paid}`,
       `  credited ${totals.credited} (${formatBRL(totals.creditedAmount)}), fees ${formatBRL(totals.fees)}`,
       `  transfers sent ${totals.transfersSent}, succeeded ${totals.transfersSucceeded} (${formatBRL(totals.transferredAmount)}), failed ${totals.transfersFailed}, pending ${totals.transfersPending}, skipped ${totals.skipped}`,
       ...report.problems.map((p) => `  problem: ${p}`)
