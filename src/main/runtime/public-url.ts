@@ -169,6 +169,7 @@ export function createPublicUrl(deps: PublicUrlDeps): PublicUrlLink {
         localHost: wiring.localHost,
         clock,
         logger: deps.logger,
+        statesRecorded: true,
         nonces,
         http: deps.tuning?.http,
         random: deps.tuning?.random,

@@ -66,6 +66,11 @@ export interface TunnelManagerDeps {
   /** Opens a tunnel; default the localtunnel client. */
   open?: (options: OpenTunnelOptions) => Promise<OpenedTunnel>
   timing?: Partial<typeof DEFAULT_TIMING>
+  /**
+   * The caller records each up/down itself (the runtime journals them): then they are not logged
+   * here too, or a terminal shows every change twice.
+   */
+  statesRecorded?: boolean
 }
 
 export interface TunnelManager {
@@ -188,7 +193,8 @@ export function createTunnelManager(deps: TunnelManagerDeps): TunnelManager {
     failures++
     const delay = backoffDelay(failures, random, policy)
     const nextTry = clock.now() + delay
-    logger.warn(`tunnel down: ${reason} Next try in ${Math.ceil(delay / 1000)} s.`)
+    if (!deps.statesRecorded)
+      logger.warn(`tunnel down: ${reason} Next try in ${Math.ceil(delay / 1000)} s.`)
     setState({ status: 'down', reason, problem, nextTry, attempt: failures })
     timer = clock.at(nextTry, () => {
       timer = undefined
@@ -306,7 +312,7 @@ export function createTunnelManager(deps: TunnelManagerDeps): TunnelManager {
       emit('url', { url, previous: lastUrl })
       lastUrl = url
     }
-    logger.info(`tunnel up at ${url}`)
+    if (!deps.statesRecorded) logger.info(`tunnel up at ${url}`)
     setState({
       status: 'up',
       url,
