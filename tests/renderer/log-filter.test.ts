@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { EntryKind } from '../../src/shared/contract'
 import type { JournalEntry } from '../../src/shared/journal'
 import { FilteredView, JournalBuffer } from '../../src/renderer/src/store/journal-buffer'
 import {
@@ -120,6 +121,39 @@ describe('the journal buffer', () => {
     expect(incremental).toEqual(buffer.filter(filter))
     const other = { kinds: [], text: created.invoiceId }
     expect(view.indexesFor(other)).toEqual(buffer.filter(other))
+  })
+
+  it('When thousands of entries are searched at once, Then the joined-text search finds exactly what a scan of each entry finds', () => {
+    const buffer = new JournalBuffer()
+    // The recorded run, 40 times over with new seqs: enough entries for the joined search.
+    const many = Array.from({ length: 40 }, (_, round) =>
+      recordedEntries.map((e) => ({ ...e, seq: round * recordedEntries.length + e.seq }))
+    ).flat()
+    buffer.append(many)
+    expect(buffer.texts.length).toBeGreaterThan(1_000)
+    const scan = (text: string, kinds: string[]): number[] =>
+      buffer.texts.flatMap((t, i) =>
+        t.includes(text) && (kinds.length === 0 || kinds.includes(buffer.kinds[i]!)) ? [i] : []
+      )
+    const queries = [
+      created.invoiceId,
+      'valid',
+      'r$',
+      'b1',
+      'no such text',
+      created.invoiceId.slice(-3)
+    ]
+    for (const text of queries)
+      for (const kinds of [[], ['transfers'], ['events', 'invoices']] as EntryKind[][]) {
+        const found = buffer.filter({ kinds, text })
+        expect(found, `${text} ${kinds.join()}`).toEqual(scan(text, kinds))
+      }
+    expect(buffer.filter({ kinds: [], text: 'valid' }).length).toBeGreaterThan(1_000)
+    // Entries that arrive later are searched too.
+    buffer.append(recordedEntries.map((e) => ({ ...e, seq: 10_000_000 + e.seq })))
+    expect(buffer.filter({ kinds: [], text: created.invoiceId })).toEqual(
+      scan(created.invoiceId, [])
+    )
   })
 
   it('When a run is recorded, Then the timeline marks count its batches, credits and transfers', () => {
