@@ -2,9 +2,13 @@
  * Catch-up, on start and periodically. Stark stops retrying a webhook after about 2.5 hours, and a
  * delivery we answered 200 can still be lost (a short write), so the engine asks Stark itself, for
  * every run of this installation that is not settled, not only the current one:
- * - events Stark could not deliver go through the same intake and are then marked delivered;
+ * - events Stark could not deliver go through the same intake and are then marked delivered; an
+ *   event younger than the delivery grace is not missed yet (its webhook is on its way: a sweep
+ *   right after a batch would otherwise take every new event from the webhook and report it as
+ *   missed), and a later sweep takes it if it is still undelivered then;
  * - transfers with no final status are re-read, so a lost `success` cannot hold a run open forever;
- * - invoices with no credit yet are looked up among `credited` logs, each then checked like a push.
+ * - invoices with no credit yet are looked up among `credited` logs, each then checked like a push
+ *   (a log younger than the grace is left to its webhook, except by the final look before completion).
  *
  * Cost follows what changed, not the size of the run: only invoices and transfers that are not
  * settled are asked about, and after a complete sweep only what Stark created since (by day, the
@@ -30,12 +34,22 @@ export interface CatchUpResult {
 }
 
 const DAY_MS = 86_400_000
+/**
+ * Stark time an undelivered event is left to its webhook. Stark delivers within seconds (about a
+ * minute observed in the sandbox) and retries a failed delivery after 5 minutes: an event still
+ * undelivered after that has missed its first delivery at least.
+ */
+export const DELIVERY_GRACE_MS = 5 * 60_000
 /** Above this many invoices to ask about, listing every credit since the last sweep is cheaper. */
 const BY_IDS_LIMIT = 100
 /** Invoice logs after which no credit can come. */
 const CLOSED = new Set(['canceled', 'expired'])
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** A `created` Stark did not send or that does not parse counts as old: never skipped for good. */
+const createdAfter = (created: string | undefined, at: number): boolean =>
+  created !== undefined && Date.parse(created) > at
 
 export class CatchUp {
   private running: Promise<CatchUpResult> | undefined
@@ -107,8 +121,10 @@ export class CatchUp {
 
   private async events(result: CatchUpResult): Promise<void> {
     const { projection, stark } = this.ctx
+    const grace = this.ctx.clock.now() - DELIVERY_GRACE_MS
     for (const raw of await stark.undeliveredEvents(this.eventsSince())) {
       if (this.ctx.stopped()) return
+      if (createdAfter(raw.created, grace)) continue
       const event = raw as unknown as IncomingEvent
       // Other apps may share the workspace: their events are theirs to mark delivered.
       if (describeEvent(event, 'catch-up', projection.runTags).verdict === 'ignored') continue
@@ -175,9 +191,12 @@ export class CatchUp {
       after !== undefined && ids.size > BY_IDS_LIMIT
         ? (await stark.creditedLogs({ after })).filter((l) => ids.has(l.invoice.id))
         : await stark.creditedLogs({ invoiceIds: [...ids], after })
+    // A credit as young as its webhook is on its way too; a final look takes every credit there is.
+    const grace = this.ctx.clock.now() - DELIVERY_GRACE_MS
     const byInvoice = new Map<string, CreditedLog[]>()
     for (const log of logs)
-      byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
+      if (final || !createdAfter(log.created, grace))
+        byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
     for (const [invoiceId, found] of byInvoice) {
       if (this.ctx.stopped()) return
       const invoice = projection.invoices.get(invoiceId)
