@@ -29,6 +29,8 @@ export interface CatchUpResult {
   statuses: number
   /** Invoices of the run that Stark shows paid but not yet credited: money still on its way. */
   awaitingCredit: number
+  /** Events and credits younger than the grace, left to their webhooks for now. */
+  waiting: number
   /** False when the sweep stopped on an error. */
   complete: boolean
 }
@@ -93,6 +95,7 @@ export class CatchUp {
       credits: 0,
       statuses: 0,
       awaitingCredit: 0,
+      waiting: 0,
       complete: false
     }
     const started = this.ctx.clock.now()
@@ -124,7 +127,10 @@ export class CatchUp {
     const grace = this.ctx.clock.now() - DELIVERY_GRACE_MS
     for (const raw of await stark.undeliveredEvents(this.eventsSince())) {
       if (this.ctx.stopped()) return
-      if (createdAfter(raw.created, grace)) continue
+      if (createdAfter(raw.created, grace)) {
+        result.waiting++
+        continue
+      }
       const event = raw as unknown as IncomingEvent
       // Other apps may share the workspace: their events are theirs to mark delivered.
       if (describeEvent(event, 'catch-up', projection.runTags).verdict === 'ignored') continue
@@ -194,9 +200,10 @@ export class CatchUp {
     // A credit as young as its webhook is on its way too; a final look takes every credit there is.
     const grace = this.ctx.clock.now() - DELIVERY_GRACE_MS
     const byInvoice = new Map<string, CreditedLog[]>()
-    for (const log of logs)
-      if (final || !createdAfter(log.created, grace))
-        byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
+    for (const log of logs) {
+      if (!final && createdAfter(log.created, grace)) result.waiting++
+      else byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
+    }
     for (const [invoiceId, found] of byInvoice) {
       if (this.ctx.stopped()) return
       const invoice = projection.invoices.get(invoiceId)
@@ -217,5 +224,38 @@ export class CatchUp {
           'paid'
         )
       ).length
+  }
+}
+
+const MAX_QUIET_INTERVALS = 4
+
+/**
+ * The time to the next periodic sweep. While Stark is quiet (the last sweep found and saw nothing on
+ * its way, and nothing was journaled since the one before), the gap doubles, up to 4 intervals: a
+ * quiet stretch between batches costs a few sweeps instead of one per interval (at `--speed max`
+ * those sweeps were most of a run's Stark calls), and Stark itself retries a failed delivery for
+ * 2.5 hours meanwhile. Anything else brings the gap back to the interval.
+ */
+export class QuietBackoff {
+  private gap: number
+  private seenSeq: number | undefined
+
+  constructor(private readonly interval: number) {
+    this.gap = interval
+  }
+
+  /**
+   * After a periodic sweep: `result` is undefined if it failed; `seqBefore` and `seqAfter` are the
+   * journal's last seq when it began and ended (its own entries are not activity).
+   */
+  next(result: CatchUpResult | undefined, seqBefore: number, seqAfter: number): number {
+    const quiet =
+      result !== undefined &&
+      result.complete &&
+      result.events + result.credits + result.statuses + result.waiting === 0 &&
+      seqBefore === this.seenSeq
+    this.seenSeq = seqAfter
+    this.gap = quiet ? Math.min(this.gap * 2, this.interval * MAX_QUIET_INTERVALS) : this.interval
+    return this.gap
   }
 }

@@ -14,7 +14,7 @@ import type { StarkClient } from '../stark/client'
 import type { Clock, RealTime } from '../time/clock'
 import { createRng } from '../time/rng'
 import { BatchIssuer } from './batches'
-import { CatchUp, type CatchUpResult } from './catch-up'
+import { CatchUp, QuietBackoff, type CatchUpResult } from './catch-up'
 import {
   classifyFailure,
   inBackground,
@@ -199,11 +199,17 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   })
 
   const catchUpEvery = deps.catchUpIntervalMs ?? 15 * 60_000
+  const quietSweeps = new QuietBackoff(catchUpEvery)
   const tick = async (): Promise<void> => {
+    const seqBefore = journal.lastSeq
     // A sweep cut short by stop() cannot record its failure (the journal is closed): not a crash.
-    await catchUp.run().catch((error: unknown) => deps.logger.warn(`catch-up: ${String(error)}`))
+    const result = await catchUp.run().catch((error: unknown) => {
+      deps.logger.warn(`catch-up: ${String(error)}`)
+      return undefined
+    })
+    const gap = quietSweeps.next(result, seqBefore, journal.lastSeq)
     // Armed in the engine's scope: after stop() nothing is armed, even by a sweep ending late.
-    scope.later(deps.clock.now() + catchUpEvery, tick, (error) =>
+    scope.later(deps.clock.now() + gap, tick, (error) =>
       deps.logger.warn(`catch-up: ${String(error)}`)
     )
   }
