@@ -74,4 +74,26 @@ describe('catch-up grace', () => {
     expect(ofType(env.entries, 'catch-up.done')).toMatchObject([{ events: 2, credits: 0 }])
     expect(ofType(env.entries, 'transfer.sent')).toMatchObject([{ invoiceId }])
   })
+
+  it('When a sweep is asked for after a long quiet stretch, Then the next periodic sweep comes within an interval and takes what the asked-for one left to its webhook', async () => {
+    // Arrange: no webhook at Stark, nothing happens for almost 2 h (sweeps space out to an hour),
+    // then a batch whose `created` event is still young at the sweep asked for
+    env = await startEngineEnv({
+      register: false,
+      behaviour: { autoPayRatio: 0 },
+      engine: { catchUpIntervalMs: SWEEP_EVERY }
+    })
+    for (let i = 0; i < 11; i++) await advanceBy(env, 10 * MINUTE)
+    await env.sim.startRun({ ...PLAN, minInvoices: 1, maxInvoices: 1 })
+    await advanceBy(env, MINUTE)
+    const asked = await env.sim.catchUp()
+
+    // Act
+    await advanceBy(env, SWEEP_EVERY + MINUTE)
+
+    // Assert
+    expect(asked).toMatchObject({ events: 0, waiting: 1 })
+    const recovered = ofType(env.entries, 'event.received').filter((e) => e.source === 'catch-up')
+    expect(recovered.map((e) => e.logType)).toEqual(['created'])
+  })
 })

@@ -258,4 +258,9 @@ export class QuietBackoff {
     this.gap = quiet ? Math.min(this.gap * 2, this.interval * MAX_QUIET_INTERVALS) : this.interval
     return this.gap
   }
+
+  /** Something happened outside the sweeps (a sweep asked for): the next gap is the interval. */
+  reset(): void {
+    this.gap = this.interval
+  }
 }
