@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { postLedger } from '../../src/main/emulator/account'
 import { signBody, webhookBody } from '../../src/main/emulator/delivery'
+import { DELIVERY_GRACE_MS } from '../../src/main/engine/catch-up'
 import { invoiceTag, runTag } from '../../src/main/engine/tags'
 import type { PlanInput } from '../../src/shared/plan'
 import type { StarkClient } from '../../src/main/stark/client'
@@ -179,8 +180,10 @@ describe('outbox: amounts', () => {
 
 describe('outbox: the same credit seen many times', () => {
   it('When the credited event is delivered twice at once and also seen by catch-up and a replay, Then one transfer is made', async () => {
-    // Arrange: no webhook at Stark, so the credited event waits undelivered for catch-up
+    // Arrange: no webhook at Stark, so the credited event waits undelivered for catch-up, until
+    // it is old enough for a sweep to take it
     const { e, invoiceId } = await creditedInvoice({ register: false })
+    await advanceBy(e, DELIVERY_GRACE_MS)
     const event = Object.values(e.emulator.core.state.events).find(
       (x) => x.log.type === 'credited' && 'invoice' in x.log && x.log.invoice.id === invoiceId
     )!

@@ -225,11 +225,11 @@ describe('engine lifecycle', () => {
     })
     const first = env.sim.webhookUrl
 
-    // Act
+    // Act: nothing happens at Stark, so after the sweeps at 0 and 10 min the gap doubles (20 min)
     const again = await env.sim.start()
     await advanceBy(env, 10 * 60_000)
     const before = sweeps
-    await advanceBy(env, 10 * 60_000)
+    await advanceBy(env, 20 * 60_000)
 
     // Assert
     expect(again.webhookUrl).toBe(first)

@@ -100,6 +100,11 @@ export class EmulatorCore {
     return this.store.save()
   }
 
+  /** Resolves once these records, as they are now, are on disk (see StateStore.saveRecords). */
+  saveRecords(records: readonly (readonly [Collection, string])[]): Promise<void> {
+    return this.store.saveRecords(records)
+  }
+
   /** Stark's datetime format: microseconds and an explicit `+00:00`. */
   iso(at: number = this.now()): string {
     // The clock may read fractional milliseconds (it starts from performance.now()).

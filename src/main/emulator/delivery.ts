@@ -4,7 +4,7 @@
  * Event.Attempt and retried after 5, 30 and 120 minutes of emulator time, then abandoned. Every step
  * is a persisted job, so a restart continues pending retries.
  */
-import { sign } from 'node:crypto'
+import { createPrivateKey, sign, type KeyObject } from 'node:crypto'
 import type { EmulatorCore } from './core'
 import { pythonJsonDumps } from './py-json'
 import type { EventAttempt, Job, StarkEvent } from './types'
@@ -18,13 +18,15 @@ export function webhookBody(event: StarkEvent): string {
   return pythonJsonDumps({ event: { created, id, log, subscription, workspaceId } })
 }
 
-export function signBody(body: string, privatePem: string): string {
-  return sign('sha256', Buffer.from(body), privatePem).toString('base64')
+export function signBody(body: string, privateKey: string | KeyObject): string {
+  return sign('sha256', Buffer.from(body), privateKey).toString('base64')
 }
 
 export class WebhookDelivery {
   private readonly transport = new DeliveryTransport()
   private readonly inFlight = new Set<Promise<void>>()
+  /** The signing key parsed once (parsing the PEM cost more than signing, per delivery). */
+  private signingKey: { pem: string; key: KeyObject } | undefined
 
   constructor(private readonly core: EmulatorCore) {}
 
@@ -111,15 +113,20 @@ export class WebhookDelivery {
   }
 
   private async deliver(job: DeliverJob): Promise<void> {
-    // What a receiver is sent must survive a crash: the event is on disk before it is posted.
-    await this.core.save()
+    // What a receiver is sent must survive a crash: the event is on disk before it is posted (the
+    // job's own removal need not be: a crash before it is written only repeats the delivery).
+    await this.core.saveRecords([
+      ['events', job.eventId],
+      ['eventTargets', job.eventId],
+      ['webhooks', job.webhookId]
+    ])
     // Checked again: the webhook or event may have been deleted during a shuffle delay.
     if (!this.pending(job)) return
     const { state, faults, config } = this.core
     const event = state.events[job.eventId] as StarkEvent
     const url = (state.webhooks[job.webhookId] as { url: string }).url
     const body = webhookBody(event)
-    const signature = signBody(body, state.signingKey.privatePem)
+    const signature = signBody(body, this.privateKey())
 
     let outcome: PostOutcome
     if (this.chance(faults.dropDeliveries)) {
@@ -175,6 +182,12 @@ export class WebhookDelivery {
   private requeue(job: DeliverJob): void {
     const { eventId, webhookId, attempt, at } = job
     this.core.schedule({ kind: 'event.deliver', at, eventId, webhookId, attempt })
+  }
+
+  private privateKey(): KeyObject {
+    const pem = this.core.state.signingKey.privatePem
+    if (this.signingKey?.pem !== pem) this.signingKey = { pem, key: createPrivateKey(pem) }
+    return this.signingKey.key
   }
 
   // --- Bookkeeping ---

@@ -7,18 +7,19 @@
  */
 import { QR_SIZE, brcodePng } from './brcode-image'
 import type { EmulatorCore } from './core'
-import {
-  invoicePdf,
-  reversalReceiptPdf,
-  transferReceiptPdf,
-  type DocumentContext
-} from './document-pdfs'
+import type { DocumentContext } from './document-pdfs'
 import { StarkError } from './errors'
 import { BinaryBody } from './http-io'
 import type { Router } from './router'
 
 const PNG = 'image/png'
 const PDF = 'application/pdf'
+
+/**
+ * The PDF code (pdfkit) is loaded on the first PDF asked for: it is most of the emulator's module
+ * load time, and most starts (every CLI run) never serve a PDF.
+ */
+const pdfs = (): Promise<typeof import('./document-pdfs')> => import('./document-pdfs')
 
 /** Statuses whose transfer has a receipt (the SDK's docstring for transfer.pdf). */
 const RECEIPT_STATUSES = new Set(['processing', 'success'])
@@ -52,8 +53,9 @@ export function registerDocumentRoutes(api: Router, core: EmulatorCore): void {
   })
 
   api.add('GET', '/v2/invoice/:id/pdf', async (req) => {
-    const invoice = invoiceOf(req.params.id as string)
-    return new BinaryBody(PDF, await invoicePdf(structuredClone(invoice), context()))
+    const invoice = structuredClone(invoiceOf(req.params.id as string))
+    const ctx = context()
+    return new BinaryBody(PDF, await (await pdfs()).invoicePdf(invoice, ctx))
   })
 
   api.add('GET', '/v2/invoice/log/:id/pdf', async (req) => {
@@ -66,8 +68,10 @@ export function registerDocumentRoutes(api: Router, core: EmulatorCore): void {
         `Invoice log ${id} is of type ${log.type}; only reversed logs have a PDF (the reversal receipt)`
       )
     }
-    const payment = core.state.invoicePayments[log.invoice.id]
-    return new BinaryBody(PDF, await reversalReceiptPdf(structuredClone(log), payment, context()))
+    const copy = structuredClone(log)
+    const payment = structuredClone(core.state.invoicePayments[log.invoice.id])
+    const ctx = context()
+    return new BinaryBody(PDF, await (await pdfs()).reversalReceiptPdf(copy, payment, ctx))
   })
 
   api.add('GET', '/v2/transfer/:id/pdf', async (req) => {
@@ -80,6 +84,8 @@ export function registerDocumentRoutes(api: Router, core: EmulatorCore): void {
         `Transfer ${id} is ${transfer.status}; its receipt exists once it is processing or success`
       )
     }
-    return new BinaryBody(PDF, await transferReceiptPdf(structuredClone(transfer), context()))
+    const copy = structuredClone(transfer)
+    const ctx = context()
+    return new BinaryBody(PDF, await (await pdfs()).transferReceiptPdf(copy, ctx))
   })
 }

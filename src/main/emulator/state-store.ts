@@ -62,6 +62,8 @@ export class StateStore {
   /** Older segments: deleted once a snapshot covers them. */
   private older: string[]
   private readonly dirty = new Map<Collection, Set<string>>()
+  /** The change that last marked each record not yet on disk (`collection/id`). */
+  private readonly pendingMarks = new Map<string, number>()
   private ledgerWritten: number
   private changes = 0
   private durableChanges = 0
@@ -134,6 +136,7 @@ export class StateStore {
     if (!ids) this.dirty.set(collection, (ids = new Set()))
     ids.add(id)
     this.changes++
+    this.pendingMarks.set(`${collection}/${id}`, this.changes)
     this.schedule()
   }
 
@@ -146,10 +149,25 @@ export class StateStore {
 
   /** Resolves once every change recorded before this call is on disk. */
   save(): Promise<void> {
+    return this.saveUpTo(this.changes)
+  }
+
+  /**
+   * Resolves once these records, as they are now, are on disk (and every change made before their
+   * last one): a webhook post waits for its event, not for whatever else changed since.
+   */
+  saveRecords(records: readonly (readonly [Collection, string])[]): Promise<void> {
+    let upTo = 0
+    for (const [collection, id] of records)
+      upTo = Math.max(upTo, this.pendingMarks.get(`${collection}/${id}`) ?? 0)
+    return this.saveUpTo(upTo)
+  }
+
+  private saveUpTo(upTo: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
-    if (!this.segment || this.durableChanges >= this.changes) return Promise.resolve()
+    if (!this.segment || this.durableChanges >= upTo) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ upTo: this.changes, resolve, reject })
+      this.waiters.push({ upTo, resolve, reject })
       this.schedule()
     })
   }
@@ -214,6 +232,8 @@ export class StateStore {
         return
       }
       this.durableChanges = upTo
+      for (const [key, change] of this.pendingMarks)
+        if (change <= upTo) this.pendingMarks.delete(key)
       this.release()
       if (this.compactionDue()) await this.compact()
     }

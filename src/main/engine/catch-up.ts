@@ -2,9 +2,13 @@
  * Catch-up, on start and periodically. Stark stops retrying a webhook after about 2.5 hours, and a
  * delivery we answered 200 can still be lost (a short write), so the engine asks Stark itself, for
  * every run of this installation that is not settled, not only the current one:
- * - events Stark could not deliver go through the same intake and are then marked delivered;
+ * - events Stark could not deliver go through the same intake and are then marked delivered; an
+ *   event younger than the delivery grace is not missed yet (its webhook is on its way: a sweep
+ *   right after a batch would otherwise take every new event from the webhook and report it as
+ *   missed), and a later sweep takes it if it is still undelivered then;
  * - transfers with no final status are re-read, so a lost `success` cannot hold a run open forever;
- * - invoices with no credit yet are looked up among `credited` logs, each then checked like a push.
+ * - invoices with no credit yet are looked up among `credited` logs, each then checked like a push
+ *   (a log younger than the grace is left to its webhook, except by the final look before completion).
  *
  * Cost follows what changed, not the size of the run: only invoices and transfers that are not
  * settled are asked about, and after a complete sweep only what Stark created since (by day, the
@@ -25,17 +29,29 @@ export interface CatchUpResult {
   statuses: number
   /** Invoices of the run that Stark shows paid but not yet credited: money still on its way. */
   awaitingCredit: number
+  /** Events and credits younger than the grace, left to their webhooks for now. */
+  waiting: number
   /** False when the sweep stopped on an error. */
   complete: boolean
 }
 
 const DAY_MS = 86_400_000
+/**
+ * Stark time an undelivered event is left to its webhook. Stark delivers within seconds (about a
+ * minute observed in the sandbox) and retries a failed delivery after 5 minutes: an event still
+ * undelivered after that has missed its first delivery at least.
+ */
+export const DELIVERY_GRACE_MS = 5 * 60_000
 /** Above this many invoices to ask about, listing every credit since the last sweep is cheaper. */
 const BY_IDS_LIMIT = 100
 /** Invoice logs after which no credit can come. */
 const CLOSED = new Set(['canceled', 'expired'])
 
 const day = (ms: number): string => new Date(ms).toISOString().slice(0, 10)
+
+/** A `created` Stark did not send or that does not parse counts as old: never skipped for good. */
+const createdAfter = (created: string | undefined, at: number): boolean =>
+  created !== undefined && Date.parse(created) > at
 
 export class CatchUp {
   private running: Promise<CatchUpResult> | undefined
@@ -79,6 +95,7 @@ export class CatchUp {
       credits: 0,
       statuses: 0,
       awaitingCredit: 0,
+      waiting: 0,
       complete: false
     }
     const started = this.ctx.clock.now()
@@ -107,8 +124,13 @@ export class CatchUp {
 
   private async events(result: CatchUpResult): Promise<void> {
     const { projection, stark } = this.ctx
+    const grace = this.ctx.clock.now() - DELIVERY_GRACE_MS
     for (const raw of await stark.undeliveredEvents(this.eventsSince())) {
       if (this.ctx.stopped()) return
+      if (createdAfter(raw.created, grace)) {
+        result.waiting++
+        continue
+      }
       const event = raw as unknown as IncomingEvent
       // Other apps may share the workspace: their events are theirs to mark delivered.
       if (describeEvent(event, 'catch-up', projection.runTags).verdict === 'ignored') continue
@@ -175,9 +197,13 @@ export class CatchUp {
       after !== undefined && ids.size > BY_IDS_LIMIT
         ? (await stark.creditedLogs({ after })).filter((l) => ids.has(l.invoice.id))
         : await stark.creditedLogs({ invoiceIds: [...ids], after })
+    // A credit as young as its webhook is on its way too; a final look takes every credit there is.
+    const grace = this.ctx.clock.now() - DELIVERY_GRACE_MS
     const byInvoice = new Map<string, CreditedLog[]>()
-    for (const log of logs)
-      byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
+    for (const log of logs) {
+      if (!final && createdAfter(log.created, grace)) result.waiting++
+      else byInvoice.set(log.invoice.id, [...(byInvoice.get(log.invoice.id) ?? []), log])
+    }
     for (const [invoiceId, found] of byInvoice) {
       if (this.ctx.stopped()) return
       const invoice = projection.invoices.get(invoiceId)
@@ -198,5 +224,43 @@ export class CatchUp {
           'paid'
         )
       ).length
+  }
+}
+
+const MAX_QUIET_INTERVALS = 4
+
+/**
+ * The time to the next periodic sweep. While Stark is quiet (the last sweep found and saw nothing on
+ * its way, and nothing was journaled since the one before), the gap doubles, up to 4 intervals: a
+ * quiet stretch between batches costs a few sweeps instead of one per interval (at `--speed max`
+ * those sweeps were most of a run's Stark calls), and Stark itself retries a failed delivery for
+ * 2.5 hours meanwhile. Anything else brings the gap back to the interval.
+ */
+export class QuietBackoff {
+  private gap: number
+  private seenSeq: number | undefined
+
+  constructor(private readonly interval: number) {
+    this.gap = interval
+  }
+
+  /**
+   * After a periodic sweep: `result` is undefined if it failed; `seqBefore` and `seqAfter` are the
+   * journal's last seq when it began and ended (its own entries are not activity).
+   */
+  next(result: CatchUpResult | undefined, seqBefore: number, seqAfter: number): number {
+    const quiet =
+      result !== undefined &&
+      result.complete &&
+      result.events + result.credits + result.statuses + result.waiting === 0 &&
+      seqBefore === this.seenSeq
+    this.seenSeq = seqAfter
+    this.gap = quiet ? Math.min(this.gap * 2, this.interval * MAX_QUIET_INTERVALS) : this.interval
+    return this.gap
+  }
+
+  /** Something happened outside the sweeps (a sweep asked for): the next gap is the interval. */
+  reset(): void {
+    this.gap = this.interval
   }
 }

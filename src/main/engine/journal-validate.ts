@@ -18,7 +18,9 @@ import {
   type ReadEntry
 } from '../../shared/journal'
 
-const ajv = new Ajv2020({ strict: false, allErrors: false })
+// The schemas are our own (derived from zod's): checking them against JSON Schema's meta-schema
+// would compile that meta-schema first, which cost more than all the journal's validators together.
+const ajv = new Ajv2020({ strict: false, allErrors: false, validateSchema: false })
 // Per format, by entry type; looked up once per line, so no key is built for it.
 const compiled = {
   current: new Map<unknown, ValidateFunction>(),

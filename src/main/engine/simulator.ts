@@ -15,6 +15,7 @@ import type { Clock, RealTime } from '../time/clock'
 import { createRng } from '../time/rng'
 import { BatchIssuer } from './batches'
 import { CatchUp, type CatchUpResult } from './catch-up'
+import { SweepLoop } from './sweep-loop'
 import {
   classifyFailure,
   inBackground,
@@ -199,14 +200,14 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   })
 
   const catchUpEvery = deps.catchUpIntervalMs ?? 15 * 60_000
-  const tick = async (): Promise<void> => {
-    // A sweep cut short by stop() cannot record its failure (the journal is closed): not a crash.
-    await catchUp.run().catch((error: unknown) => deps.logger.warn(`catch-up: ${String(error)}`))
-    // Armed in the engine's scope: after stop() nothing is armed, even by a sweep ending late.
-    scope.later(deps.clock.now() + catchUpEvery, tick, (error) =>
-      deps.logger.warn(`catch-up: ${String(error)}`)
-    )
-  }
+  const sweeps = new SweepLoop({
+    clock: deps.clock,
+    scope,
+    catchUp,
+    lastSeq: () => journal.lastSeq,
+    intervalMs: catchUpEvery,
+    warn: (message) => deps.logger.warn(message)
+  })
 
   let webhookUrl: string | undefined
   const runCommands = createRunCommands({ ctx, life, scheduler, issuer, rng })
@@ -254,7 +255,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
         inBackground(ctx, 'batches due', scheduler.resume())
         // A run stopped (or settled) while the engine was down completes now.
         inBackground(ctx, 'completion check', scheduler.checkCompletion())
-        inBackground(ctx, 'catch-up', tick())
+        inBackground(ctx, 'catch-up', sweeps.tick())
         return { webhookUrl }
       }),
     stop: () =>
@@ -291,7 +292,7 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     },
     catchUp: async () => {
       life.require('catch up with Stark')
-      return catchUp.run()
+      return sweeps.runNow()
     },
     snapshot: () => snapshotOf(projection, webhookUrl, deps.clock.now(), rejected.totals()),
     subscribe: (options, onBatch) => journal.subscribe(options, onBatch),

@@ -53,6 +53,8 @@ export interface NewTransfer {
 /** An event as the API lists it (trusted: it came over the authenticated API, not a webhook). */
 export interface EventRecord {
   id: string
+  /** ISO-8601 with microseconds, as Stark stamps it. */
+  created?: string
   subscription: string
   log: { type: string; invoice?: InvoiceRecord; transfer?: TransferRecord } & Record<
     string,

@@ -1,0 +1,62 @@
+/**
+ * `saveRecords`: what a webhook post waits for. It resolves once the named records, as they are now,
+ * are on disk, and at once when they already are, whatever else is still to be written.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { newState } from '../../src/main/emulator/core'
+import { loadState } from '../../src/main/emulator/persistence'
+import { StateStore } from '../../src/main/emulator/state-store'
+import type { WebhookRecord } from '../../src/main/emulator/types'
+
+let dir: string | undefined
+let store: StateStore | undefined
+afterEach(async () => {
+  await store?.close()
+  if (dir) await rm(dir, { recursive: true, force: true })
+  store = dir = undefined
+})
+
+const fresh = (): ReturnType<typeof newState> => newState(Date.UTC(2026, 0, 5), 1)
+const webhook = (id: string): WebhookRecord => ({
+  id,
+  url: `http://127.0.0.1/${id}`,
+  subscriptions: [],
+  created: '2026-01-05T00:00:00.000000+00:00'
+})
+
+/** Settles the microtasks queued so far: a promise already resolved has run its callbacks. */
+const microtasks = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await Promise.resolve()
+}
+
+describe('saving named records', () => {
+  it('When a record is marked, Then saveRecords resolves once it is on disk; when it already is, at once, although another change is pending', async () => {
+    // Arrange
+    dir = await mkdtemp(join(tmpdir(), 'ssim-records-'))
+    const file = join(dir, 'emulator-state.json')
+    store = await StateStore.open({ file, fresh })
+    store.state.webhooks.a = webhook('a')
+    store.mark('webhooks', 'a')
+
+    // Act
+    await store.saveRecords([['webhooks', 'a']])
+    const afterFirst = (await loadState(file, fresh)).state.webhooks
+    store.state.webhooks.b = webhook('b')
+    store.mark('webhooks', 'b')
+    let aSaved = false
+    let bSaved = false
+    void store.saveRecords([['webhooks', 'a']]).then(() => (aSaved = true))
+    const b = store.saveRecords([['webhooks', 'b']]).then(() => (bSaved = true))
+    await microtasks()
+    const early = { aSaved, bSaved }
+    await b
+
+    // Assert
+    expect(Object.keys(afterFirst)).toEqual(['a'])
+    expect(early).toEqual({ aSaved: true, bSaved: false })
+    expect(Object.keys((await loadState(file, fresh)).state.webhooks).sort()).toEqual(['a', 'b'])
+  })
+})
