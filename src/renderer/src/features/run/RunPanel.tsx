@@ -65,8 +65,9 @@ const RUN_STATE_TEXT: Record<RunStateName, string> = {
   completed: 'Complete'
 }
 
+/** A stopped run also completes once its credits settle; it still reads Stopped, not Complete. */
 function runState(run: { paused: boolean; stopped: boolean; completed: boolean }): RunStateName {
-  if (run.completed) return 'completed'
   if (run.stopped) return 'stopped'
+  if (run.completed) return 'completed'
   return run.paused ? 'paused' : 'running'
 }
