@@ -7,6 +7,7 @@ import { APP_NAME } from '../../../../shared/app-info'
 import { useApp } from '../../store/context'
 import { useStarkNow } from '../../store/stark-clock'
 import { formatSpeed, formatStarkTime } from '../../lib/format'
+import { ControlMessage } from '../../components/ControlMessage'
 import { ExportButton } from './ExportButton'
 import { ThemePicker } from './ThemePicker'
 
@@ -77,6 +78,7 @@ export function Header(): React.JSX.Element {
         <ExportButton />
         <ThemePicker />
       </div>
+      <ControlMessage control="run:export" className="header-note" />
       {lost && (
         <div className="banner banner-error banner-lost" role="alert">
           <strong>The engine is unreachable.</strong> {connection.message} Restart the engine (the

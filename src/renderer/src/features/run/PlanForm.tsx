@@ -28,6 +28,10 @@ const PLAN_INPUTS: {
 export function PlanForm(): React.JSX.Element {
   const lastPlan = useApp((s) => s.prefs.plan)
   const startRun = useApp((s) => s.startRun)
+  const runEnded = useApp((s) => {
+    const run = s.snapshot?.run
+    return !run || run.stopped || run.completed
+  })
   const [fields, setFields] = useState<PlanFields>(() => fieldsOf(lastPlan))
   const [errors, setErrors] = useState<FieldErrors>({})
 
@@ -63,7 +67,14 @@ export function PlanForm(): React.JSX.Element {
         </p>
       )}
       <div className="row">
-        <ActionButton control="run:start" label="Start run" variant="primary" onPress={start} />
+        {/* "Run ... started" holds while that run goes; once it ended the form is for the next. */}
+        <ActionButton
+          control="run:start"
+          label="Start run"
+          variant="primary"
+          onPress={start}
+          message={runEnded ? 'errors' : 'all'}
+        />
         <button
           type="button"
           className="btn btn-quiet"
