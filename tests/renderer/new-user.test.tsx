@@ -8,6 +8,7 @@ import App from '../../src/renderer/src/App'
 import { createAppStore } from '../../src/renderer/src/store/app-store'
 import { StoreContext } from '../../src/renderer/src/store/context'
 import { connectSession } from '../../src/renderer/src/store/session'
+import { barPositions } from '../../src/renderer/src/features/run/timeline-scale'
 import { recordedEntries, snapshotAfter } from './helpers/recorded'
 import { createTestHost } from './helpers/test-host'
 
@@ -30,7 +31,13 @@ function stoppedAfterFirstBatch(): JournalEntry[] {
   const base = { v: 2, runId: last.runId, wall: last.wall } as const
   return [
     ...head,
-    { ...base, seq: last.seq + 1, at: last.at + 1, type: 'run.stopped', reason: 'stopped by the user' },
+    {
+      ...base,
+      seq: last.seq + 1,
+      at: last.at + 1,
+      type: 'run.stopped',
+      reason: 'stopped by the user'
+    },
     { ...base, seq: last.seq + 2, at: last.at + 2, type: 'run.completed' }
   ] as JournalEntry[]
 }
@@ -153,5 +160,11 @@ describe('a new user reading the window', () => {
     const unpaid = screen.getAllByText(/unpaid/)
     expect(unpaid.length).toBe(4)
     expect(screen.queryByText(/none yet/)).toBeNull()
+  })
+})
+
+describe('the timeline bars', () => {
+  it('When two batches land together, Then their bars are drawn side by side, in order', () => {
+    expect(barPositions([100, 300, 300, 305, 400])).toEqual([100, 300, 320, 340, 400])
   })
 })

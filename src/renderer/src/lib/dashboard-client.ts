@@ -106,11 +106,9 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
       (listener as (p: HostEvents[E]) => void)(payload)
   }
 
-  const refusal = (): Result<never> =>
-    fail(
-      'refused',
-      `This page cannot reach the engine (${refused}). Open the dashboard URL the engine printed when it started.`
-    )
+  const refusalMessage = (): string =>
+    `This page cannot reach the engine (${refused}). Open the dashboard URL the engine printed when it started.`
+  const refusal = (): Result<never> => fail('refused', refusalMessage())
 
   function sendFrame(frame: ClientFrame): void {
     socket?.send(JSON.stringify(frame))
@@ -204,7 +202,7 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
           pending.delete(id)
           call.resolve(refusal())
         }
-        report('lost', refusal().message)
+        report('lost', refusalMessage())
         return
       }
       report('lost', 'The connection to the engine was lost.')
