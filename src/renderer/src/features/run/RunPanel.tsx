@@ -19,6 +19,11 @@ export function RunPanel(): React.JSX.Element {
 
   return (
     <Panel title="Run" className="run-panel">
+      {!run && (
+        <p className="run-line run-invite" data-testid="run-invite">
+          No run yet: check the plan below and press <strong>Start run</strong>.
+        </p>
+      )}
       {run && (
         <p className="run-line">
           <span className="mono">Run {run.runId}</span>{' '}
