@@ -74,7 +74,11 @@ export interface DashboardClientOptions {
 }
 
 /** The socket's state as the page should show it; `message` says what happened when it is lost. */
-export type ConnectionListener = (state: 'live' | 'lost', message?: string) => void
+export type ConnectionListener = (
+  state: 'live' | 'lost',
+  message?: string,
+  refused?: boolean
+) => void
 
 export type DashboardApi = RendererApi & {
   /** Closes the socket for good (tests; a page simply goes away). */
@@ -97,8 +101,8 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
   let disconnected = false
 
   const connectionListeners = new Set<ConnectionListener>()
-  const report = (state: 'live' | 'lost', message?: string): void => {
-    for (const listener of connectionListeners) listener(state, message)
+  const report = (state: 'live' | 'lost', message?: string, refused?: boolean): void => {
+    for (const listener of connectionListeners) listener(state, message, refused)
   }
 
   const emit = <E extends HostEventName>(event: E, payload: HostEvents[E]): void => {
@@ -202,7 +206,7 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
           pending.delete(id)
           call.resolve(refusal())
         }
-        report('lost', refusalMessage())
+        report('lost', refusalMessage(), true)
         return
       }
       report('lost', 'The connection to the engine was lost.')

@@ -38,12 +38,13 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
     )
   ]
 
-  const lost = (message: string): void => store.setState({ connection: { state: 'lost', message } })
+  const lost = (message: string, refused = false): void =>
+    store.setState({ connection: { state: 'lost', message, refused } })
   // The browser dashboard's socket can drop (the engine stopped) and come back; Electron IPC cannot.
   if (hasConnection(api)) {
     offs.push(
-      api.onConnection((state, message) => {
-        if (state === 'lost') lost(message ?? 'The connection to the engine was lost.')
+      api.onConnection((state, message, refused) => {
+        if (state === 'lost') lost(message ?? 'The connection to the engine was lost.', refused)
         else if (store.getState().connection.state === 'lost')
           store.setState({ connection: { state: 'live', message: null } })
       })
@@ -76,7 +77,7 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
       store.setState(patch)
       const failed = [info, status, snapshot, prefs, ready].find((r) => !r.ok)
       if (failed && !failed.ok) {
-        lost(failed.message)
+        lost(failed.message, failed.code === 'refused')
         return
       }
       store.setState({ connection: { state: 'live', message: null } })

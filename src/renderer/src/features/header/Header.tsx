@@ -81,8 +81,14 @@ export function Header(): React.JSX.Element {
       <ControlMessage control="run:export" className="header-note" />
       {lost && (
         <div className="banner banner-error banner-lost" role="alert">
-          <strong>The engine is unreachable.</strong> {connection.message} Restart the engine (the
-          desktop app, or <code>npm run headless -- --ui</code>); this page reconnects by itself.
+          <strong>The engine is unreachable.</strong> {connection.message}
+          {!connection.refused && (
+            <>
+              {' '}
+              Restart the engine (the desktop app, or <code>npm run headless -- --ui</code>); this
+              page reconnects by itself.
+            </>
+          )}
         </div>
       )}
       {!lost && status?.phase === 'failed' && status.error && (
