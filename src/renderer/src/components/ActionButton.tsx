@@ -20,11 +20,8 @@ interface Props {
   compact?: boolean
   /** Says why the button cannot be used, as its tooltip (where a hint line has no room). */
   title?: string
-  /**
-   * Which outcome shows next to the button: `errors` drops a confirmation that no longer holds,
-   * `none` leaves the outcome to a <ControlMessage> the caller places where it covers nothing.
-   */
-  message?: 'all' | 'errors' | 'none'
+  /** `none` leaves the outcome to a <ControlMessage> the caller places where it fits better. */
+  message?: 'below' | 'none'
 }
 
 export function ActionButton({
@@ -37,7 +34,7 @@ export function ActionButton({
   icon,
   compact = false,
   title,
-  message = 'all'
+  message = 'below'
 }: Props): React.JSX.Element {
   const { busy } = useControl(control)
   const inactive = busy || disabled
@@ -59,11 +56,7 @@ export function ActionButton({
         {busy && <span className="spinner" aria-hidden="true" />}
       </button>
       {message !== 'none' && (
-        <ControlMessage
-          control={control}
-          hint={disabled && !busy ? hint : undefined}
-          errorsOnly={message === 'errors'}
-        />
+        <ControlMessage control={control} hint={disabled && !busy ? hint : undefined} />
       )}
     </div>
   )

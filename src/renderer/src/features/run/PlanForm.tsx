@@ -4,6 +4,7 @@
  */
 import { useState } from 'react'
 import { ActionButton } from '../../components/ActionButton'
+import { ControlMessage } from '../../components/ControlMessage'
 import { Field } from '../../components/Field'
 import { useApp } from '../../store/context'
 import { fieldsOf, planOf, type FieldErrors, type PlanFields } from './plan-fields'
@@ -67,13 +68,12 @@ export function PlanForm(): React.JSX.Element {
         </p>
       )}
       <div className="row">
-        {/* "Run ... started" holds while that run goes; once it ended the form is for the next. */}
         <ActionButton
           control="run:start"
           label="Start run"
           variant="primary"
           onPress={start}
-          message={runEnded ? 'errors' : 'all'}
+          message="none"
         />
         <button
           type="button"
@@ -86,6 +86,9 @@ export function PlanForm(): React.JSX.Element {
           Trial defaults
         </button>
       </div>
+      {/* Under the row, so Trial defaults stays beside Start run. "Run ... started" holds while
+          that run goes; once it ended, the form is for the next run. */}
+      <ControlMessage control="run:start" errorsOnly={runEnded} />
     </form>
   )
 }
