@@ -69,6 +69,16 @@ describe('the plan form', () => {
       'maxAmount'
     ])
     const crossed = planOf({ ...fieldsOf(undefined), minInvoices: '9', maxInvoices: '3' })
-    expect('errors' in crossed && crossed.errors.form).toMatch(/minInvoices/)
+    expect('errors' in crossed && crossed.errors).toEqual({
+      maxInvoices: 'Most invoices must be at least Fewest invoices.'
+    })
+    const amounts = planOf({ ...fieldsOf(undefined), minAmount: '50,00', maxAmount: '10,00' })
+    expect('errors' in amounts && amounts.errors).toEqual({
+      maxAmount: 'Largest amount must be at least Smallest amount.'
+    })
+    const many = planOf({ ...fieldsOf(undefined), batches: '1001' })
+    expect('errors' in many && many.errors.batches).toBe(
+      'Batches: type a whole number from 1 to 1000.'
+    )
   })
 })

@@ -67,7 +67,8 @@ describe('the renderer store', () => {
     await flush()
     expect(store.getState().connection).toEqual({
       state: 'lost',
-      message: expect.stringMatching(/socket closed.*try again/)
+      message: expect.stringMatching(/socket closed.*try again/),
+      refused: false
     })
   })
 

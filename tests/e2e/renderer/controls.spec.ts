@@ -114,7 +114,8 @@ test('When the window is read by role, Then every main control is found by its v
   await expect(app.getByRole('tab', { name: 'Live log' })).toHaveAttribute('aria-selected', 'true')
   // A failed operation says what to do next to its button, and nothing is busy afterwards.
   await app.getByRole('button', { name: 'Stop run', exact: true }).click()
-  await expect(app.getByTestId('run-state')).toHaveText(/Stopped|Complete/)
+  await expect(app.getByTestId('run-state')).toHaveText('Stopped')
+  await expect(app.getByTestId('countdown')).toContainText(/Run stopped after \d of 2 batches/)
   await app.getByRole('button', { name: 'One invoice now', exact: true }).click()
   const error = app.locator('[data-error-for="run:one-invoice"]')
   await expect(error).toContainText(/Start a new run/)

@@ -18,6 +18,10 @@ interface Props {
   icon?: ReactNode
   /** Keep the message out of the flow (compact toolbars show it as a floating note). */
   compact?: boolean
+  /** Says why the button cannot be used, as its tooltip (where a hint line has no room). */
+  title?: string
+  /** `none` leaves the outcome to a <ControlMessage> the caller places where it fits better. */
+  message?: 'below' | 'none'
 }
 
 export function ActionButton({
@@ -28,7 +32,9 @@ export function ActionButton({
   disabled = false,
   hint,
   icon,
-  compact = false
+  compact = false,
+  title,
+  message = 'below'
 }: Props): React.JSX.Element {
   const { busy } = useControl(control)
   const inactive = busy || disabled
@@ -40,6 +46,7 @@ export function ActionButton({
         aria-busy={busy}
         aria-disabled={inactive}
         data-control={control}
+        title={title}
         onClick={() => {
           if (!inactive) void onPress()
         }}
@@ -48,7 +55,9 @@ export function ActionButton({
         {label}
         {busy && <span className="spinner" aria-hidden="true" />}
       </button>
-      <ControlMessage control={control} hint={disabled && !busy ? hint : undefined} />
+      {message !== 'none' && (
+        <ControlMessage control={control} hint={disabled && !busy ? hint : undefined} />
+      )}
     </div>
   )
 }

@@ -3,22 +3,31 @@ import { useControl } from '../store/context'
 
 export function ControlMessage({
   control,
-  hint
+  hint,
+  errorsOnly = false,
+  className = ''
 }: {
   control: string
   hint?: string
+  /** Leave out the confirmation (it no longer holds, such as "started" once the run ended). */
+  errorsOnly?: boolean
+  className?: string
 }): React.JSX.Element | null {
   const { error, done } = useControl(control)
   if (error) {
     return (
-      <p className="control-msg control-error" role="alert" data-error-for={control}>
+      <p
+        className={`control-msg control-error ${className}`.trim()}
+        role="alert"
+        data-error-for={control}
+      >
         {error}
       </p>
     )
   }
-  if (done) {
+  if (done && !errorsOnly) {
     return (
-      <p className="control-msg control-done" role="status">
+      <p className={`control-msg control-done ${className}`.trim()} role="status">
         {done}
       </p>
     )

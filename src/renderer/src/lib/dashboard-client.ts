@@ -73,9 +73,18 @@ export interface DashboardClientOptions {
   WebSocketImpl?: typeof WebSocket
 }
 
+/** The socket's state as the page should show it; `message` says what happened when it is lost. */
+export type ConnectionListener = (
+  state: 'live' | 'lost',
+  message?: string,
+  refused?: boolean
+) => void
+
 export type DashboardApi = RendererApi & {
   /** Closes the socket for good (tests; a page simply goes away). */
   disconnect(): void
+  /** Told when the socket drops (lost) and when the host welcomes it again (live). */
+  onConnection(listener: ConnectionListener): () => void
 }
 
 export function connectDashboard(options: DashboardClientOptions): DashboardApi {
@@ -91,16 +100,19 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
   let resumeFrom: number | null = null
   let disconnected = false
 
+  const connectionListeners = new Set<ConnectionListener>()
+  const report = (state: 'live' | 'lost', message?: string, refused?: boolean): void => {
+    for (const listener of connectionListeners) listener(state, message, refused)
+  }
+
   const emit = <E extends HostEventName>(event: E, payload: HostEvents[E]): void => {
     for (const listener of listeners.get(event) ?? [])
       (listener as (p: HostEvents[E]) => void)(payload)
   }
 
-  const refusal = (): Result<never> =>
-    fail(
-      'refused',
-      `This page cannot reach the engine (${refused}). Open the dashboard URL the engine printed when it started.`
-    )
+  const refusalMessage = (): string =>
+    `This page cannot reach the engine (${refused}). Open the dashboard URL the engine printed when it started.`
+  const refusal = (): Result<never> => fail('refused', refusalMessage())
 
   function sendFrame(frame: ClientFrame): void {
     socket?.send(JSON.stringify(frame))
@@ -127,6 +139,7 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
     if (frame.t === 'welcome') {
       welcomed = true
       retryMs = 250
+      report('live')
       if (resumeFrom !== null) {
         // Not through `request`: it must go before any queued call, and its answer is ours.
         const id = nextId++
@@ -193,8 +206,10 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
           pending.delete(id)
           call.resolve(refusal())
         }
+        report('lost', refusalMessage(), true)
         return
       }
+      report('lost', 'The connection to the engine was lost.')
       setTimeout(open, retryMs)
       retryMs = Math.min(retryMs * 2, 5_000)
     }
@@ -219,6 +234,12 @@ export function connectDashboard(options: DashboardClientOptions): DashboardApi 
       disconnected = true
       refused = 'disconnected'
       socket?.close()
+    },
+    onConnection(listener: ConnectionListener) {
+      connectionListeners.add(listener)
+      return () => {
+        connectionListeners.delete(listener)
+      }
     },
     on<E extends HostEventName>(event: E, listener: (payload: HostEvents[E]) => void) {
       const set = listeners.get(event) ?? new Set()

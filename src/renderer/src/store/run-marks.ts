@@ -18,6 +18,8 @@ export class RunMarks {
   payments: number[] = []
   credits: number[] = []
   transfers: number[] = []
+  /** Why the run was stopped (the journal's `run.stopped` reason), or null while it was not. */
+  stopReason: string | null = null
   private readonly issuing = new Map<string, { late: boolean }>()
   private readonly paid = new Set<string>()
   /** Invoices this run issued: an earlier run's late credit is not drawn on this run's lanes. */
@@ -32,9 +34,13 @@ export class RunMarks {
         this.payments = []
         this.credits = []
         this.transfers = []
+        this.stopReason = null
         this.issuing.clear()
         this.paid.clear()
         this.invoices.clear()
+        break
+      case 'run.stopped':
+        if (entry.runId === this.runId) this.stopReason = entry.reason
         break
       case 'batch.issuing':
         this.issuing.set(entry.batch, { late: entry.late })

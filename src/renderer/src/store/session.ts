@@ -6,6 +6,13 @@
 import type { AppStore } from './app-store'
 import type { AppState } from './types'
 import { transportMessage } from './controls'
+import type { ConnectionListener } from '../lib/dashboard-client'
+
+function hasConnection(
+  api: object
+): api is { onConnection(listener: ConnectionListener): () => void } {
+  return typeof (api as { onConnection?: unknown }).onConnection === 'function'
+}
 
 export interface SessionDeps {
   wallNow: () => number
@@ -31,7 +38,18 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
     )
   ]
 
-  const lost = (message: string): void => store.setState({ connection: { state: 'lost', message } })
+  const lost = (message: string, refused = false): void =>
+    store.setState({ connection: { state: 'lost', message, refused } })
+  // The browser dashboard's socket can drop (the engine stopped) and come back; Electron IPC cannot.
+  if (hasConnection(api)) {
+    offs.push(
+      api.onConnection((state, message, refused) => {
+        if (state === 'lost') lost(message ?? 'The connection to the engine was lost.', refused)
+        else if (store.getState().connection.state === 'lost')
+          store.setState({ connection: { state: 'live', message: null } })
+      })
+    )
+  }
 
   void (async () => {
     try {
@@ -59,7 +77,7 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
       store.setState(patch)
       const failed = [info, status, snapshot, prefs, ready].find((r) => !r.ok)
       if (failed && !failed.ok) {
-        lost(failed.message)
+        lost(failed.message, failed.code === 'refused')
         return
       }
       store.setState({ connection: { state: 'live', message: null } })

@@ -41,7 +41,8 @@ export interface AppState {
   status: RuntimeStatus | null
   snapshot: SimulatorSnapshot | null
   clock: ClockReading | null
-  connection: { state: 'connecting' | 'live' | 'lost'; message: string | null }
+  /** `refused`: the engine turned this page away (no or wrong token): reconnecting will not help. */
+  connection: { state: 'connecting' | 'live' | 'lost'; message: string | null; refused?: boolean }
   journal: JournalBuffer
   journalVersion: number
   prefs: Prefs

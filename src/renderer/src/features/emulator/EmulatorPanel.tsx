@@ -17,6 +17,9 @@ const PRESETS: { label: string; speed: number | 'max' }[] = [
   { label: 'Max', speed: 'max' }
 ]
 
+/** `emulator:clock`'s advanceSeconds limit (src/shared/contract.ts), in minutes. */
+const MAX_SKIP_MINUTES = (10 * 365 * 86_400) / 60
+
 export function EmulatorPanel(): React.JSX.Element | null {
   const environment = useApp((s) => s.status?.environment)
   const speed = useApp((s) => s.clock?.speed ?? null)
@@ -47,6 +50,13 @@ export function EmulatorPanel(): React.JSX.Element | null {
     const minutes = Number(advance.trim().replace(',', '.'))
     if (!(minutes > 0)) {
       setAdvanceError('Type how many minutes of Stark time to skip, for example 180.')
+      return
+    }
+    // The engine takes seconds, up to ten years: checked here in the minutes the field asks for.
+    if (minutes > MAX_SKIP_MINUTES) {
+      setAdvanceError(
+        `Skip at most ${MAX_SKIP_MINUTES.toLocaleString('en-US')} minutes (ten years) at a time.`
+      )
       return
     }
     setAdvanceError(undefined)

@@ -7,6 +7,7 @@ import { APP_NAME } from '../../../../shared/app-info'
 import { useApp } from '../../store/context'
 import { useStarkNow } from '../../store/stark-clock'
 import { formatSpeed, formatStarkTime } from '../../lib/format'
+import { ControlMessage } from '../../components/ControlMessage'
 import { ExportButton } from './ExportButton'
 import { ThemePicker } from './ThemePicker'
 
@@ -25,6 +26,9 @@ export function Header(): React.JSX.Element {
   const info = useApp((s) => s.info)
   const now = useStarkNow(1000)
   const env = status?.environment
+  // Lost beats the last status: what the engine said before it went away is no longer true.
+  const lost = connection.state === 'lost'
+  const live = lost ? null : status
 
   return (
     <header className="app-header">
@@ -41,33 +45,32 @@ export function Header(): React.JSX.Element {
       <dl className="header-facts">
         <div>
           <dt>Engine</dt>
-          <dd data-testid="runtime-phase" className={`phase phase-${status?.phase ?? 'none'}`}>
-            {status
-              ? PHASE_TEXT[status.phase]
-              : connection.state === 'lost'
-                ? 'Unreachable'
-                : 'Connecting'}
+          <dd
+            data-testid="runtime-phase"
+            className={`phase phase-${lost ? 'lost' : (status?.phase ?? 'none')}`}
+          >
+            {lost ? 'Unreachable' : status ? PHASE_TEXT[status.phase] : 'Connecting'}
           </dd>
         </div>
         <div>
           <dt>Webhook</dt>
           <dd data-testid="webhook-state">
-            {status ? (status.webhook.listening ? 'Listening' : 'Not listening') : '—'}
-            {status && status.webhook.rejected > 0 && (
-              <span className="muted"> · {status.webhook.rejected} rejected</span>
+            {live ? (live.webhook.listening ? 'Listening' : 'Not listening') : '—'}
+            {live && live.webhook.rejected > 0 && (
+              <span className="muted"> · {live.webhook.rejected} rejected</span>
             )}
           </dd>
         </div>
         <div>
           <dt>Stark time</dt>
           <dd data-testid="stark-time" className="mono">
-            {now ? formatStarkTime(now.stark) : '—'}
+            {now && !lost ? formatStarkTime(now.stark) : '—'}
           </dd>
         </div>
         <div>
           <dt>Speed</dt>
           <dd data-testid="speed" className="mono">
-            {now ? formatSpeed(now.clock.speed) : '—'}
+            {now && !lost ? formatSpeed(now.clock.speed) : '—'}
           </dd>
         </div>
       </dl>
@@ -75,14 +78,22 @@ export function Header(): React.JSX.Element {
         <ExportButton />
         <ThemePicker />
       </div>
-      {status?.phase === 'failed' && status.error && (
+      <ControlMessage control="run:export" className="header-note" />
+      {lost && (
+        <div className="banner banner-error banner-lost" role="alert">
+          <strong>The engine is unreachable.</strong> {connection.message}
+          {!connection.refused && (
+            <>
+              {' '}
+              Restart the engine (the desktop app, or <code>npm run headless -- --ui</code>); this
+              page reconnects by itself.
+            </>
+          )}
+        </div>
+      )}
+      {!lost && status?.phase === 'failed' && status.error && (
         <p className="banner banner-error" role="alert">
           {status.error.message}
-        </p>
-      )}
-      {connection.state === 'lost' && (
-        <p className="banner banner-error" role="alert">
-          {connection.message}
         </p>
       )}
     </header>

@@ -17,7 +17,11 @@ export function InvoicesTable(): React.JSX.Element {
   const invoices = useApp((s) => s.snapshot?.invoices ?? [])
   const selection = useApp((s) => s.selection)
   const select = useApp((s) => s.select)
+  const run = useApp((s) => s.snapshot?.run ?? null)
   const rows = [...invoices].reverse()
+  // An invoice's run is over when it ended, or when a newer run replaced it.
+  const runOver = (runId: string): boolean =>
+    !run || run.runId !== runId || run.stopped || run.completed
 
   return (
     <div className="panel invoices-panel">
@@ -40,7 +44,7 @@ export function InvoicesTable(): React.JSX.Element {
             </thead>
             <tbody>
               {rows.map((invoice) => {
-                const steps = stepsOf(invoice)
+                const steps = stepsOf(invoice, runOver(invoice.runId))
                 const selected = selection?.invoiceId === invoice.id
                 return (
                   <tr
@@ -63,7 +67,7 @@ export function InvoicesTable(): React.JSX.Element {
                       </button>
                     </td>
                     <td className="mono">{invoice.batch}</td>
-                    <td>{invoice.name}</td>
+                    <td className="payer">{invoice.name}</td>
                     <td className="num">{formatBRL(invoice.amount)}</td>
                     <td className="steps">
                       <StepCell step={steps.issued} label="issued" />

@@ -25,17 +25,34 @@ export function transferText(transfer: TransferState | null): { step: Step; text
   return { step: 'now', text: 'sending' }
 }
 
-export function stepsOf(invoice: InvoiceState & { transfer: TransferState | null }): InvoiceSteps {
+/**
+ * `runOver`: the run that issued the invoice has ended, so an unpaid invoice will not be paid by
+ * it and its transfer is not "none yet" but absent because the invoice is unpaid (or overdue...).
+ */
+export function stepsOf(
+  invoice: InvoiceState & { transfer: TransferState | null },
+  runOver = false
+): InvoiceSteps {
   const paid =
     Boolean(invoice.credit) || invoice.lastLog === 'paid' || invoice.lastLog === 'credited'
   const dead =
     invoice.lastLog === 'expired' || invoice.lastLog === 'canceled' || invoice.lastLog === 'voided'
+  const unpaid =
+    invoice.transfer || paid || !(runOver || dead)
+      ? null
+      : { step: 'bad' as const, text: unpaidWord(invoice.lastLog) }
   return {
     issued: 'done',
     paid: paid ? 'done' : dead ? 'bad' : 'todo',
     credited: invoice.credit ? 'done' : invoice.held ? 'bad' : paid ? 'now' : 'todo',
-    transfer: transferText(invoice.transfer)
+    transfer: unpaid ?? transferText(invoice.transfer)
   }
+}
+
+/** Why an invoice that will not be paid out has no transfer, as its Stark status says. */
+function unpaidWord(lastLog: string | undefined): string {
+  if (!lastLog || lastLog === 'created' || lastLog === 'registered') return 'unpaid'
+  return lastLog
 }
 
 /** The invoice's last Stark status in words. */

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react'
 import { ActionButton } from '../../components/ActionButton'
+import { ControlMessage } from '../../components/ControlMessage'
 import { Field } from '../../components/Field'
 import { useApp } from '../../store/context'
 import { fieldsOf, planOf, type FieldErrors, type PlanFields } from './plan-fields'
@@ -28,6 +29,10 @@ const PLAN_INPUTS: {
 export function PlanForm(): React.JSX.Element {
   const lastPlan = useApp((s) => s.prefs.plan)
   const startRun = useApp((s) => s.startRun)
+  const runEnded = useApp((s) => {
+    const run = s.snapshot?.run
+    return !run || run.stopped || run.completed
+  })
   const [fields, setFields] = useState<PlanFields>(() => fieldsOf(lastPlan))
   const [errors, setErrors] = useState<FieldErrors>({})
 
@@ -63,7 +68,13 @@ export function PlanForm(): React.JSX.Element {
         </p>
       )}
       <div className="row">
-        <ActionButton control="run:start" label="Start run" variant="primary" onPress={start} />
+        <ActionButton
+          control="run:start"
+          label="Start run"
+          variant="primary"
+          onPress={start}
+          message="none"
+        />
         <button
           type="button"
           className="btn btn-quiet"
@@ -75,6 +86,9 @@ export function PlanForm(): React.JSX.Element {
           Trial defaults
         </button>
       </div>
+      {/* Under the row, so Trial defaults stays beside Start run. "Run ... started" holds while
+          that run goes; once it ended, the form is for the next run. */}
+      <ControlMessage control="run:start" errorsOnly={runEnded} />
     </form>
   )
 }

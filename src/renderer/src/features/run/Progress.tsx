@@ -7,10 +7,13 @@ import { formatDuration } from '../../lib/format'
 import { useApp } from '../../store/context'
 import { useStarkNow, wallUntil } from '../../store/stark-clock'
 import { Timeline } from './Timeline'
+import type { SimulatorSnapshot } from '../../../../shared/snapshot'
 
 export function Progress(): React.JSX.Element {
   const run = useApp((s) => s.snapshot?.run ?? null)
   const now = useStarkNow(250)
+  const journal = useApp((s) => s.journal)
+  useApp((s) => s.journalVersion) // the stop reason arrives with the entries
 
   return (
     <Panel title="Progress" className="progress-panel" hideTitle>
@@ -23,7 +26,11 @@ export function Progress(): React.JSX.Element {
               Batch <strong>{run.batchesIssued}</strong> of <strong>{run.plan.batches}</strong>
             </p>
             <p className="countdown" data-testid="countdown">
-              {countdownText(run, now)}
+              {countdownText(
+                run,
+                now,
+                journal.marks.runId === run.runId ? journal.marks.stopReason : null
+              )}
             </p>
           </div>
           <Timeline starkNow={now?.stark ?? null} />
@@ -33,12 +40,19 @@ export function Progress(): React.JSX.Element {
   )
 }
 
+type RunFacts = NonNullable<SimulatorSnapshot['run']>
+
 function countdownText(
-  run: { completed: boolean; stopped: boolean; paused: boolean; nextBatchAt: number | null },
-  now: ReturnType<typeof useStarkNow>
+  run: RunFacts,
+  now: ReturnType<typeof useStarkNow>,
+  stopReason: string | null
 ): string {
+  // Stopped first: a stopped run also completes once its credits settle, but not every batch went.
+  if (run.stopped) {
+    const why = stopReason ? ` (${stopReason})` : ''
+    return `Run stopped after ${run.batchesIssued} of ${run.plan.batches} batches${why}: no more batches are issued.`
+  }
   if (run.completed) return 'Run complete: every batch issued and every credit settled.'
-  if (run.stopped) return 'Run stopped: no more batches.'
   if (run.paused) return 'Paused: batches that come due are issued on resume, marked late.'
   if (run.nextBatchAt === null) return 'All batches issued: waiting for payments to settle.'
   if (!now) return 'Next batch soon'

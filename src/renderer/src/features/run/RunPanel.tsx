@@ -19,6 +19,11 @@ export function RunPanel(): React.JSX.Element {
 
   return (
     <Panel title="Run" className="run-panel">
+      {!run && (
+        <p className="run-line run-invite" data-testid="run-invite">
+          No run yet: check the plan below and press <strong>Start run</strong>.
+        </p>
+      )}
       {run && (
         <p className="run-line">
           <span className="mono">Run {run.runId}</span>{' '}
@@ -65,8 +70,9 @@ const RUN_STATE_TEXT: Record<RunStateName, string> = {
   completed: 'Complete'
 }
 
+/** A stopped run also completes once its credits settle; it still reads Stopped, not Complete. */
 function runState(run: { paused: boolean; stopped: boolean; completed: boolean }): RunStateName {
-  if (run.completed) return 'completed'
   if (run.stopped) return 'stopped'
+  if (run.completed) return 'completed'
   return run.paused ? 'paused' : 'running'
 }

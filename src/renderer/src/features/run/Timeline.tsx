@@ -5,7 +5,7 @@
  */
 import { useWidth } from '../../components/use-width'
 import { useApp } from '../../store/context'
-import { spanOf, ticksOf, xOf } from './timeline-scale'
+import { barPositions, spanOf, ticksOf, xOf } from './timeline-scale'
 
 const GUTTER = 150
 const PAD_RIGHT = 24
@@ -41,10 +41,12 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
   const height = AXIS_Y + 12 + BATCH_LANE + LANES.length * LANE + 24
   const laneTop = (i: number): number => AXIS_Y + 12 + BATCH_LANE + i * LANE
   const issued = new Map((marks?.batches ?? []).map((b) => [b.batch, b]))
-  const batchX = (k: number): number => {
-    const mark = issued.get(`b${k}`)
-    return x(mark ? mark.at : run.startedAt + k * run.plan.intervalMs)
-  }
+  const barX = barPositions(
+    run.sizes.map((_, k) => {
+      const mark = issued.get(`b${k}`)
+      return x(mark ? mark.at : run.startedAt + k * run.plan.intervalMs)
+    })
+  )
   const counts = {
     payments: marks?.payments.length ?? 0,
     credits: marks?.credits.length ?? 0,
@@ -70,10 +72,10 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
         </text>
         {run.sizes.map((size, k) => {
           const mark = issued.get(`b${k}`)
-          const bx = batchX(k)
+          const bx = barX[k]!
           const top = AXIS_Y + 18
-          // A count that would run into the next bar (late batches bunch up) is left to the tooltip.
-          const roomy = k === run.sizes.length - 1 || batchX(k + 1) - bx > 34
+          // Bunched bars (late batches land together) carry their count above, not beside.
+          const roomy = k === run.sizes.length - 1 || barX[k + 1]! - bx > 34
           const label = mark
             ? `${mark.batch}: ${mark.count} invoices${mark.late ? ', issued late' : ''}`
             : `b${k}: ${size} invoices planned`
@@ -86,8 +88,12 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
             >
               <title>{label}</title>
               <rect x={bx - 7} y={top} width={14} height={BATCH_LANE - 16} rx={3} />
-              {roomy && (
+              {roomy ? (
                 <text x={bx + 11} y={top + 20}>
+                  {mark ? mark.count : size}
+                </text>
+              ) : (
+                <text className="tl-count-above" x={bx} y={top - 3} textAnchor="middle">
                   {mark ? mark.count : size}
                 </text>
               )}
@@ -97,13 +103,18 @@ export function Timeline({ starkNow }: { starkNow: number | null }): React.JSX.E
         {(marks?.batches ?? [])
           .filter((b) => b.batch.startsWith('m'))
           .map((b) => (
-            <circle
+            // A diamond in its own colour: not to be read as a Credited dot.
+            <rect
               key={b.batch}
               className="tl-manual"
-              cx={x(b.at)}
-              cy={AXIS_Y + 12 + BATCH_LANE - 6}
-              r={5}
-            />
+              x={x(b.at) - 5}
+              y={AXIS_Y + 12 + BATCH_LANE - 11}
+              width={10}
+              height={10}
+              transform={`rotate(45 ${x(b.at)} ${AXIS_Y + 12 + BATCH_LANE - 6})`}
+            >
+              <title>{`${b.batch}: one-click invoice`}</title>
+            </rect>
           ))}
 
         {LANES.map((lane, i) => (

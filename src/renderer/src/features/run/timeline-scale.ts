@@ -58,3 +58,16 @@ export function offsetLabel(ms: number): string {
   if (hours === 0) return minutes === 0 ? '0 h' : `${minutes} min`
   return minutes === 0 ? `${hours} h` : `${hours} h ${String(minutes).padStart(2, '0')}`
 }
+
+/** Bars closer than this are drawn side by side, so none hides another (or its count). */
+const BAR_GAP = 20
+
+/** Each bar at its time, pushed right just enough not to cover the one before it. */
+export function barPositions(xs: readonly number[]): number[] {
+  const out: number[] = []
+  for (const at of xs) {
+    const before = out.at(-1)
+    out.push(before === undefined ? at : Math.max(at, before + BAR_GAP))
+  }
+  return out
+}
