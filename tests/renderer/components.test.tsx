@@ -1,54 +1,25 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ok, type RuntimeStatus } from '../../src/shared/contract'
-import App from '../../src/renderer/src/App'
-import { createAppStore } from '../../src/renderer/src/store/app-store'
-import { StoreContext } from '../../src/renderer/src/store/context'
-import { recordedEntries, snapshotAfter } from './helpers/recorded'
-import { createTestHost } from './helpers/test-host'
+import { ok } from '../../src/shared/contract'
+import { recordedEntries } from './helpers/recorded'
+import { renderApp as renderWindow } from './helpers/render-app'
+import { runningStatus } from './helpers/status'
 
-const status: RuntimeStatus = {
-  phase: 'running',
-  error: null,
-  environment: 'emulator',
-  target: { kind: 'embedded', label: 'Embedded emulator', emulatorUrl: null, projectId: null },
-  stateDir: '/tmp/x',
-  webhook: { listening: true, url: null, rejected: 2 },
-  clock: { now: recordedEntries.at(-1)!.at, speed: 1440 },
-  publicUrl: null
-}
-
-function renderApp() {
-  const host = createTestHost()
-  const store = createAppStore(host.api, { wallNow: () => 0 })
-  store.setState({
-    status,
-    snapshot: snapshotAfter(recordedEntries),
-    clock: { stark: status.clock.now, wall: 0, speed: 1440 },
-    connection: { state: 'live', message: null }
-  })
-  store.getState().appendEntries(recordedEntries)
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>
-  )
-  return { host, store }
-}
+const status = runningStatus({ webhook: { listening: true, url: null, rejected: 2 } })
 
 afterEach(cleanup)
 
 describe('the window', () => {
   it('When the emulator runs, Then the header says so in words and shows the webhook state', () => {
-    renderApp()
+    renderWindow(recordedEntries, status)
     expect(screen.getByTestId('environment').textContent).toBe('Emulator')
     expect(screen.getByTestId('webhook-state').textContent).toMatch(/Listening · 2 rejected/)
     expect(screen.getByRole('region', { name: 'Emulator' })).toBeTruthy()
   })
 
   it('When controls are drawn, Then each accessible name is its visible label', () => {
-    renderApp()
+    renderWindow(recordedEntries, status)
     for (const button of screen.getAllByRole('button')) {
       const name = button.getAttribute('aria-label') ?? button.textContent?.trim()
       expect(name, button.outerHTML.slice(0, 80)).toBe(button.textContent?.trim())
@@ -60,7 +31,7 @@ describe('the window', () => {
   })
 
   it('When an operation fails, Then the message appears next to its button', async () => {
-    const { host } = renderApp()
+    const { host } = renderWindow(recordedEntries, status)
     host.answer('run:one-invoice', () => ({
       ok: false,
       code: 'run_ended',
@@ -73,7 +44,7 @@ describe('the window', () => {
   })
 
   it('When the amount is not money, Then the field says so and nothing is sent', async () => {
-    const { host } = renderApp()
+    const { host } = renderWindow(recordedEntries, status)
     fireEvent.change(screen.getByRole('textbox', { name: 'Amount' }), {
       target: { value: '12,345' }
     })
@@ -83,7 +54,7 @@ describe('the window', () => {
   })
 
   it('When an invoice row is chosen, Then its chain, QR code and transfer open, and Escape closes them', async () => {
-    const { host } = renderApp()
+    const { host } = renderWindow(recordedEntries, status)
     const credited = recordedEntries.find((e) => e.type === 'invoice.credited')!
     const invoiceId = credited.type === 'invoice.credited' ? credited.invoiceId : ''
     host.answer('invoice:chain', () =>
@@ -106,7 +77,7 @@ describe('the window', () => {
   })
 
   it('When a kind chip is pressed, Then it reads as pressed and the count says how many match', () => {
-    renderApp()
+    renderWindow(recordedEntries, status)
     const chip = screen.getByRole('button', { name: 'Transfers' })
     fireEvent.click(chip)
     expect(chip.getAttribute('aria-pressed')).toBe('true')

@@ -1,27 +1,17 @@
 // @vitest-environment happy-dom
 /** What a new user found wrong (issue 8): each case is the screen they saw, and what it must say. */
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
+import { act, cleanup, fireEvent, screen } from '@testing-library/react'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type RuntimeStatus } from '../../src/shared/contract'
 import type { JournalEntry } from '../../src/shared/journal'
-import App from '../../src/renderer/src/App'
 import { createAppStore } from '../../src/renderer/src/store/app-store'
-import { StoreContext } from '../../src/renderer/src/store/context'
 import { connectSession } from '../../src/renderer/src/store/session'
 import { barPositions } from '../../src/renderer/src/features/run/timeline-scale'
 import { recordedEntries, snapshotAfter } from './helpers/recorded'
+import { renderApp as renderWindow } from './helpers/render-app'
+import { runningStatus } from './helpers/status'
 import { createTestHost } from './helpers/test-host'
 
-const status: RuntimeStatus = {
-  phase: 'running',
-  error: null,
-  environment: 'emulator',
-  target: { kind: 'embedded', label: 'Embedded emulator', emulatorUrl: null, projectId: null },
-  stateDir: '/tmp/x',
-  webhook: { listening: true, url: null, rejected: 0 },
-  clock: { now: recordedEntries.at(-1)!.at, speed: 1440 },
-  publicUrl: null
-}
+const status = runningStatus()
 
 /** The recorded run, stopped by the user after its first batch (the engine then completes it). */
 function stoppedAfterFirstBatch(): JournalEntry[] {
@@ -42,29 +32,11 @@ function stoppedAfterFirstBatch(): JournalEntry[] {
   ] as JournalEntry[]
 }
 
-function renderApp(entries: readonly JournalEntry[] | null = recordedEntries) {
-  const host = createTestHost()
-  const store = createAppStore(host.api, { wallNow: () => 0 })
-  store.setState({
-    status,
-    snapshot: entries ? snapshotAfter(entries) : snapshotAfter([]),
-    clock: { stark: status.clock.now, wall: 0, speed: 1440 },
-    connection: { state: 'live', message: null }
-  })
-  if (entries) store.getState().appendEntries(entries)
-  render(
-    <StoreContext.Provider value={store}>
-      <App />
-    </StoreContext.Provider>
-  )
-  return { host, store }
-}
-
 afterEach(cleanup)
 
 describe('a new user reading the window', () => {
   it('When a run was stopped, Then it reads Stopped with k of N batches and why, not Complete', () => {
-    renderApp(stoppedAfterFirstBatch())
+    renderWindow(stoppedAfterFirstBatch(), status)
     expect(screen.getByTestId('run-state').textContent).toBe('Stopped')
     const line = screen.getByTestId('countdown').textContent ?? ''
     expect(line).toMatch(/stopped after 1 of 3 batches/i)
@@ -73,7 +45,7 @@ describe('a new user reading the window', () => {
   })
 
   it('When the engine goes away, Then the header says so first, with what to do, and stops the clock', () => {
-    const { store } = renderApp()
+    const { store } = renderWindow(recordedEntries, status)
     act(() =>
       store.setState({
         connection: { state: 'lost', message: 'The connection to the engine was lost.' }
@@ -104,7 +76,7 @@ describe('a new user reading the window', () => {
   })
 
   it('When there is no run, Then Export run cannot be pressed and its title says why', async () => {
-    const { host } = renderApp(null)
+    const { host } = renderWindow(null, status)
     const button = screen.getByRole('button', { name: 'Export run' })
     expect(button.getAttribute('aria-disabled')).toBe('true')
     expect(button.getAttribute('title')).toMatch(/no run/i)
@@ -113,7 +85,7 @@ describe('a new user reading the window', () => {
   })
 
   it('When fewest invoices exceeds most, Then the field says so in the labels the user reads', async () => {
-    const { host } = renderApp(null)
+    const { host } = renderWindow(null, status)
     fireEvent.change(screen.getByRole('textbox', { name: 'Fewest invoices' }), {
       target: { value: '12' }
     })
@@ -128,7 +100,7 @@ describe('a new user reading the window', () => {
   })
 
   it('When Skip ahead is beyond the limit, Then a plain sentence in minutes says so', async () => {
-    const { host } = renderApp(null)
+    const { host } = renderWindow(null, status)
     fireEvent.change(screen.getByRole('textbox', { name: 'Skip ahead' }), {
       target: { value: '99999999' }
     })
@@ -141,7 +113,7 @@ describe('a new user reading the window', () => {
 
   it('When the run ends, Then the "Run ... started" message under Start run goes away', async () => {
     const live = recordedEntries.filter((e) => e.type !== 'run.completed')
-    const { store } = renderApp(live)
+    const { store } = renderWindow(live, status)
     const done = 'Run c2c5aab64e started: 3 batches, 12 invoices'
     act(() => {
       store.setState({ controls: { 'run:start': { busy: false, error: null, done } } })
@@ -155,7 +127,7 @@ describe('a new user reading the window', () => {
   })
 
   it('When the run is over, Then an unpaid invoice\'s transfer says unpaid, not "none yet"', () => {
-    renderApp()
+    renderWindow(recordedEntries, status)
     fireEvent.click(screen.getByRole('tab', { name: /Invoices/ }))
     const unpaid = screen.getAllByText(/unpaid/)
     expect(unpaid.length).toBe(4)

@@ -6,18 +6,11 @@ import { connectSession } from '../../src/renderer/src/store/session'
 import { estimateStarkNow, wallUntil } from '../../src/renderer/src/store/stark-clock'
 import { moneyTotals } from '../../src/renderer/src/features/totals/money-totals'
 import { recordedEntries, recordedSummary, snapshotAfter } from './helpers/recorded'
+import { runningStatus } from './helpers/status'
 import { createTestHost } from './helpers/test-host'
 
-const status = (speed: number | 'max' = 60): RuntimeStatus => ({
-  phase: 'running',
-  error: null,
-  environment: 'emulator',
-  target: { kind: 'embedded', label: 'Embedded emulator', emulatorUrl: null, projectId: null },
-  stateDir: '/tmp/x',
-  webhook: { listening: true, url: null, rejected: 0 },
-  clock: { now: 1_000_000, speed },
-  publicUrl: null
-})
+const status = (speed: number | 'max' = 60): RuntimeStatus =>
+  runningStatus({ clock: { now: 1_000_000, speed } })
 
 function setup() {
   const host = createTestHost()
