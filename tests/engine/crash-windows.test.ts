@@ -4,19 +4,17 @@
  * it, a transfer event and its status written apart, and a completion declared while the final
  * sweep was still bringing credits in.
  */
-import { open, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { open } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { invoiceTag } from '../../src/main/engine/tags'
 import type { JournalEntry } from '../../src/shared/journal'
-import { createSimulator } from '../../src/main/engine/simulator'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+import { cutJournal, reopenEngine } from '../helpers/engine-restart'
 import { advanceBy, ofType, payNow } from '../helpers/engine-steps'
 
 const MINUTE = 60_000
 const PLAN = { batches: 1, minInvoices: 1, maxInvoices: 1, settleMs: 10 * MINUTE }
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 let env: EngineEnv | undefined
 afterEach(async () => {
@@ -24,28 +22,10 @@ afterEach(async () => {
   env = undefined
 })
 
-/** Keeps the journal up to (not including) the first entry that matches, as a crash would. */
-async function cutJournal(e: EngineEnv, at: (entry: JournalEntry) => boolean): Promise<void> {
-  const file = join(e.stateDir, 'journal.ndjson')
-  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '')
-  const cut = lines.findIndex((l) => at(JSON.parse(l) as JournalEntry))
-  expect(cut).toBeGreaterThan(0)
-  await writeFile(file, lines.slice(0, cut).join('\n') + '\n')
-}
-
 /** A new engine on the same folder (the webhook is left unregistered: catch-up must do it). */
 async function reopen(e: EngineEnv): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = []
-  e.sim = await createSimulator({
-    clock: e.emulator.clock,
-    stark: e.stark,
-    stateDir: e.stateDir,
-    logger: quiet,
-    seed: 1,
-    catchUpIntervalMs: MINUTE
-  })
-  e.sim.subscribe({}, (batch) => entries.push(...batch))
-  await e.sim.start()
+  const { sim, entries } = await reopenEngine(e, { catchUpIntervalMs: MINUTE })
+  await sim.start()
   return entries
 }
 

@@ -5,12 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { isAppError } from '../../src/shared/errors'
-import { createSimulator } from '../../src/main/engine/simulator'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+import { reopenEngine } from '../helpers/engine-restart'
 import { ofType } from '../helpers/engine-steps'
 
 const NO_PAYMENTS = { behaviour: { autoPayRatio: 0 } }
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 let env: EngineEnv | undefined
 afterEach(async () => {
@@ -157,14 +156,7 @@ describe('engine lifecycle', () => {
   it('When start() is called twice at once, Then one webhook server answers both and the engine is running', async () => {
     env = await startEngineEnv({ ...NO_PAYMENTS, register: false })
     await env.sim.stop()
-    const sim = await createSimulator({
-      clock: env.emulator.clock,
-      stark: env.stark,
-      stateDir: env.stateDir,
-      logger: quiet,
-      seed: 1
-    })
-    env.sim = sim
+    const { sim } = await reopenEngine(env)
     expect(sim.phase).toBe('idle')
     expect(await refusal(sim.startRun())).toMatchObject({
       code: 'not_running',

@@ -3,35 +3,22 @@
  * earlier run's credit cut off by a crash, a transfer whose status events were lost after Stark heard
  * our 200, and a transfer canceled at Stark; and what a catch-up sweep costs once a run is settled.
  */
-import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { JournalEntry } from '../../src/shared/journal'
-import { createSimulator } from '../../src/main/engine/simulator'
 import { invoiceTag } from '../../src/main/engine/tags'
 import { collectAll } from '../../src/main/stark/client'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+import { cutJournal, reopenEngine } from '../helpers/engine-restart'
 import { advanceBy, HOUR, ofType, payNow } from '../helpers/engine-steps'
 import { countingStark, type CallCount } from '../helpers/engine-probes'
 
 const MINUTE = 60_000
 const ONE = { batches: 1, minInvoices: 1, maxInvoices: 1 }
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 let env: EngineEnv | undefined
 afterEach(async () => {
   await env?.cleanup()
   env = undefined
 })
-
-/** Keeps the journal up to (not including) the first entry that matches, as a crash would. */
-async function cutJournal(e: EngineEnv, at: (entry: JournalEntry) => boolean): Promise<void> {
-  const file = join(e.stateDir, 'journal.ndjson')
-  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l !== '')
-  const cut = lines.findIndex((l) => at(JSON.parse(l) as JournalEntry))
-  expect(cut).toBeGreaterThan(0)
-  await writeFile(file, lines.slice(0, cut).join('\n') + '\n')
-}
 
 describe('an earlier run after a crash', () => {
   it("When the process dies right after an earlier run's credited event was recorded, Then the restarted engine still sends that credit's one transfer", async () => {
@@ -56,16 +43,7 @@ describe('an earlier run after a crash', () => {
     await cutJournal(env, (entry) => entry.type === 'invoice.credited')
 
     // Act
-    const entries: JournalEntry[] = []
-    env.sim = await createSimulator({
-      clock: env.emulator.clock,
-      stark: env.stark,
-      stateDir: env.stateDir,
-      logger: quiet,
-      seed: 1,
-      catchUpIntervalMs: 10 * MINUTE
-    })
-    env.sim.subscribe({}, (batch) => entries.push(...batch))
+    const { entries } = await reopenEngine(env, { catchUpIntervalMs: 10 * MINUTE })
     await env.sim.start()
     for (let i = 0; i < 6; i++) await advanceBy(env, 10 * MINUTE)
 

@@ -5,11 +5,10 @@
  * lifecycle (start twice, stop with work in flight, idle) leaves nothing running behind.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { JournalEntry } from '../../src/shared/journal'
-import { createSimulator, type Simulator } from '../../src/main/engine/simulator'
 import { batchTag } from '../../src/main/engine/tags'
 import type { StarkClient } from '../../src/main/stark/client'
 import { startEngineEnv, type EngineEnv } from '../helpers/engine-env'
+import { reopenEngine } from '../helpers/engine-restart'
 import {
   advanceBy,
   advanceTo,
@@ -22,7 +21,6 @@ import { Gate, probeClock, until, type ProbedClock } from '../helpers/engine-pro
 
 const INTERVAL = 3 * HOUR
 const NO_PAYMENTS = { behaviour: { autoPayRatio: 0 } }
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
 
 let env: EngineEnv | undefined
 afterEach(async () => {
@@ -43,24 +41,6 @@ const holding =
       return stark.createInvoices(invoices)
     }
   })
-
-/** A second engine on the env's folder, for what must be driven while its start() is still going. */
-async function reopen(
-  e: EngineEnv,
-  stark: StarkClient
-): Promise<{ sim: Simulator; entries: JournalEntry[] }> {
-  const entries: JournalEntry[] = []
-  const sim = await createSimulator({
-    clock: e.emulator.clock,
-    stark,
-    stateDir: e.stateDir,
-    logger: quiet,
-    seed: 1
-  })
-  sim.subscribe({}, (batch) => entries.push(...batch))
-  e.sim = sim
-  return { sim, entries }
-}
 
 describe('run-owned work', () => {
   it('When a stopped run left a batch retry armed, Then the retry dies with that run and the next run issues its own b1 at its own time', async () => {
@@ -119,7 +99,9 @@ describe('stop and pause during late batches', () => {
     // Arrange: the restarted engine issues b1 late and its call is held at Stark
     await downAcrossTwoBatches()
     const gate = new Gate()
-    const { sim, entries } = await reopen(env!, holding(gate, () => true)(env!.stark))
+    const { sim, entries } = await reopenEngine(env!, {
+      stark: holding(gate, () => true)(env!.stark)
+    })
     const starting = sim.start()
     await gate.entered
 
@@ -139,7 +121,9 @@ describe('stop and pause during late batches', () => {
     // Arrange
     const start = await downAcrossTwoBatches()
     const gate = new Gate()
-    const { sim, entries } = await reopen(env!, holding(gate, () => true)(env!.stark))
+    const { sim, entries } = await reopenEngine(env!, {
+      stark: holding(gate, () => true)(env!.stark)
+    })
     const starting = sim.start()
     await gate.entered
 

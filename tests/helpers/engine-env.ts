@@ -15,6 +15,7 @@ import {
 import { sdkClient, type StarkClient } from '../../src/main/stark/client'
 import type { Clock } from '../../src/main/time/clock'
 import { startSdkEmulator, type SdkEmulator } from './sdk-emulator'
+import { testWallTime } from './engine-restart'
 
 export interface EngineEnv extends SdkEmulator {
   sim: Simulator
@@ -53,6 +54,7 @@ export async function startEngineEnv(options: EngineEnvOptions = {}): Promise<En
       stateDir,
       logger: quiet,
       seed: 1,
+      realTime: testWallTime,
       ...options.engine
     })
     // Entries from this engine on: a restarted engine replays nothing already heard.

@@ -58,8 +58,8 @@ export interface SimulatorDeps {
   seed?: number
   /** Real time stop() waits for work in flight (a Stark call) before closing the journal anyway. */
   stopWaitMs?: number
-  /** Wall time (entries' `wall`, the rejected-delivery minutes); default: the process clock. */
-  realTime?: RealTime
+  /** Wall time (entries' `wall`, the rejected-delivery minutes), from the composition root. */
+  realTime: RealTime
   /** Journal tuning and, for tests, the file handle (to simulate short writes and a full disk). */
   journal?: Pick<JournalOptions, 'tailSize' | 'indexEvery' | 'openHandle'> & {
     /** Rejected deliveries journaled one by one per minute of wall time (default 10). */
@@ -116,7 +116,7 @@ export interface Simulator extends RunCommands {
 export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
   await mkdir(deps.stateDir, { recursive: true, mode: 0o700 })
   const installation = await loadInstallation(deps.stateDir)
-  const realTime = deps.realTime ?? (() => performance.timeOrigin + performance.now())
+  const { realTime } = deps
   const projection = new Projection()
   // Rejected deliveries are counted, and sampled into the journal (bounded under a flood).
   const rejected = new RejectedSampler(

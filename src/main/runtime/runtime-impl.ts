@@ -176,6 +176,7 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
         logger,
         seed: options.seed,
         catchUpIntervalMs: options.catchUpIntervalMs,
+        realTime,
         webhook: { host, port: options.webhook?.port ?? 0, probe: link?.nonces }
       })
     } catch (error) {
