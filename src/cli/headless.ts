@@ -11,6 +11,8 @@ import packageJson from '../../package.json'
 import { createRuntime, type Runtime } from '../main/runtime/runtime'
 import { BUILT_RENDERER_DIR, startHeadlessDashboard } from '../main/web/headless-dashboard'
 import { requireBuiltRenderer } from '../main/web/dashboard'
+import { dirname, resolve } from 'node:path'
+import { DEFAULT_BASE_DIR } from '../main/runtime/state-folder'
 import { readKeyFile } from '../main/stark/keys'
 import type { TargetChoice } from '../main/stark/targets'
 import { APP_NAME } from '../shared/app-info'
@@ -120,23 +122,26 @@ async function main(): Promise<number> {
     out.write(entry as unknown as Line, describeEntry(entry))
     if (entry.type === 'run.completed') void complete()
   }
+  const runtimeOptions = {
+    catchUpIntervalMs: options.catchUpMs,
+    seed: options.seed,
+    webhook: { port: options.webhookPort },
+    realTime,
+    logger: {
+      info: (m: string) => out.note(m),
+      warn: (m: string) => out.note(`warning: ${m}`),
+      error: (m: string) => out.note(`error: ${m}`)
+    }
+  }
   const runtime: Runtime = createRuntime({
+    ...runtimeOptions,
     target,
     stateDir: options.stateDir,
-    webhook: { port: options.webhookPort },
     ...(options.publicUrl?.kind === 'localtunnel'
       ? { tunnel: { host: options.publicUrl.host } }
       : options.publicUrl?.kind === 'public-url'
         ? { publicUrl: options.publicUrl.url }
         : {}),
-    catchUpIntervalMs: options.catchUpMs,
-    seed: options.seed,
-    realTime,
-    logger: {
-      info: (m) => out.note(m),
-      warn: (m) => out.note(`warning: ${m}`),
-      error: (m) => out.note(`error: ${m}`)
-    },
     // Entries written while starting are held back so that `ready` is always the first line.
     onSimulator: (sim) =>
       sim.subscribe({}, (entries) => {
@@ -201,7 +206,28 @@ async function main(): Promise<number> {
           runtime,
           speed: options.speed ?? 1,
           port: options.uiPort,
-          log: (m) => out.note(m)
+          log: (m) => out.note(m),
+          // The environment the page switches to runs in this process too, and prints here.
+          createRuntime: (switched) =>
+            createRuntime({
+              ...runtimeOptions,
+              ...switched,
+              onSimulator: (other) => other.subscribe({}, (entries) => entries.forEach(print))
+            }),
+          baseDir: options.stateDir ? dirname(resolve(options.stateDir)) : DEFAULT_BASE_DIR,
+          ...(target.kind === 'sandbox'
+            ? {
+                credentials: { projectId: target.projectId, privateKeyPem: target.privateKeyPem }
+              }
+            : { emulatorTarget: target, emulatorStateDir: runtime.stateDir }),
+          publicUrl: options.publicUrl
+            ? options.publicUrl.kind === 'localtunnel'
+              ? {
+                  mode: 'localtunnel',
+                  ...(options.publicUrl.host ? { host: options.publicUrl.host } : {})
+                }
+              : { mode: 'public-url', url: options.publicUrl.url }
+            : { mode: 'off' }
         })
       : undefined
   } catch (error) {

@@ -4,13 +4,15 @@
  * window last. Feature logic lives in src/main/app (Electron-free) and src/main/electron (glue).
  */
 import { BrowserWindow, app } from 'electron'
+import ElectronStore from 'electron-store'
 import { join } from 'node:path'
 import { APP_NAME } from '../shared/app-info'
 import { createDispatch } from './app/dispatch'
 import { createHandlers } from './app/handlers'
 import type { HostDeps } from './app/ports'
 import { PushHub } from './app/push-hub'
-import { runtimePorts } from './app/runtime-ports'
+import { createEnvironments } from './app/environments'
+import { prefsChoice } from './app/prefs'
 import { electronHost } from './electron/host-capabilities'
 import { registerContractIpc } from './electron/ipc'
 import { holdLifecycle, type Stoppable } from './electron/lifecycle'
@@ -19,6 +21,9 @@ import { electronPrefs } from './electron/prefs-store'
 import { registerAppScheme, serveRenderer } from './electron/protocol'
 import { createMainWindow } from './electron/window'
 import { createRuntime } from './runtime/runtime'
+import { loadInstallationId } from './secrets/installation-id'
+import { createKeyStore } from './secrets/key-store'
+import { safeStorageEncryptor } from './electron/safe-storage'
 
 // Tests and development may point userData elsewhere (a fresh folder per e2e launch); a shipped
 // app never honours it.
@@ -45,27 +50,40 @@ function main(): void {
         warn: (m: string) => console.warn(m),
         error: (m: string) => console.error(m)
       }
-      // The same runtime the CLI drives. Stark's time stays still until the run found in the
-      // folder has resumed (or, at max, until a run starts): see SpeedHold.
-      const runtime = createRuntime({
-        target: { kind: 'embedded', speed, deferClock: true },
-        stateDir: join(app.getPath('userData'), 'state', 'emulator'),
-        realTime,
+      // Sandbox credentials and this installation's id live in their own electron-store file;
+      // the private key in it is encrypted by the OS through safeStorage.
+      const secrets = new ElectronStore<Record<string, unknown>>({ name: 'credentials' })
+      const keys = createKeyStore({ store: secrets, encryptor: safeStorageEncryptor(), logger })
+      // The same runtime the CLI drives, one environment at a time. Stark's time stays still until
+      // the run found in the folder has resumed (or, at max, until a run starts): see SpeedHold.
+      const environments = createEnvironments({
+        baseDir: join(app.getPath('userData'), 'state'),
+        choice: prefsChoice(prefs),
+        keys,
+        installationId: loadInstallationId(secrets),
+        speed,
         logger,
-        // Each stop step well inside the shutdown's own deadline for the whole runtime.
-        stopStepMs: 3_000
+        createRuntime: (options) =>
+          createRuntime({
+            ...options,
+            realTime,
+            logger,
+            // Each stop step well inside the shutdown's own deadline for the whole runtime.
+            stopStepMs: 3_000
+          })
       })
-      const ports = runtimePorts(runtime, { speed, logger })
       let window: BrowserWindow | undefined
       const deps: HostDeps = {
         info: { name: APP_NAME, version: app.getVersion(), host: 'desktop' },
-        status: ports.status,
-        live: ports.live,
+        status: environments.status,
+        live: environments.live,
         prefs,
-        host: electronHost(() => window)
+        host: electronHost(() => window),
+        environments,
+        keys
       }
       const hub = new PushHub(deps)
-      ports.onChange(() => hub.statusChanged())
+      environments.onChange(() => hub.statusChanged())
       const unregister = registerContractIpc(createDispatch(createHandlers(deps)), hub)
       stoppables.push(
         {
@@ -77,16 +95,13 @@ function main(): void {
         },
         {
           name: 'runtime',
-          stop: async () => {
-            ports.close()
-            await runtime.stop()
-          }
+          stop: () => environments.stop()
         }
       )
-      setAppMenu({ stateDir: () => runtime.stateDir, isPackaged: app.isPackaged })
+      setAppMenu({ stateDir: () => environments.status().stateDir, isPackaged: app.isPackaged })
       window = createMainWindow(prefs)
       // A run found in the state folder resumes; the window shows "starting" meanwhile.
-      void ports.start()
+      void environments.start()
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(prefs)
       })

@@ -51,6 +51,18 @@ const api = {
     clock: operation('emulator:clock'),
     faults: operation('emulator:faults')
   },
+  environment: {
+    get: operation('environment:get'),
+    switch: operation('environment:switch')
+  },
+  keys: {
+    get: operation('keys:get'),
+    save: operation('keys:save'),
+    loadFile: operation('keys:load-file'),
+    generate: operation('keys:generate'),
+    delete: operation('keys:delete')
+  },
+  connection: { test: operation('connection:test') },
   prefs: {
     get: operation('prefs:get'),
     set: operation('prefs:set')

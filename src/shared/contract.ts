@@ -12,6 +12,15 @@
  */
 import { z } from 'zod'
 import type { ErrorCode } from './errors'
+import {
+  environmentChoiceSchema,
+  keyFromHostSchema,
+  saveKeySchema,
+  type ConnectionReport,
+  type CredentialsView,
+  type EnvironmentView,
+  type KeysView
+} from './environment'
 import { faultsPatchSchema, type Faults } from './faults'
 import type { JournalEntry } from './journal'
 import { oneInvoiceSchema, planSchema } from './plan'
@@ -231,6 +240,25 @@ export const operations = {
       .strict()
   ),
   'emulator:faults': op<Faults>()(faultsPatchSchema.optional()),
+
+  /** Which Stark (emulator or sandbox), the public webhook URL choice, and each one's folder. */
+  'environment:get': op<EnvironmentView>()(none),
+  /**
+   * Stops what runs (cleanly: the run stays in its folder) and starts the chosen environment; the
+   * same choice again restarts it (after a failure). The sandbox needs stored credentials.
+   */
+  'environment:switch': op<EnvironmentView>()(environmentChoiceSchema),
+  /** The stored sandbox credentials without the private key, and how it is protected here. */
+  'keys:get': op<KeysView>()(none),
+  /** Validates and stores a pasted key (or one the page read from a file). */
+  'keys:save': op<CredentialsView>()(saveKeySchema),
+  /** Desktop: main opens a file dialog and reads the key; null when the user cancelled. */
+  'keys:load-file': op<CredentialsView | null>()(keyFromHostSchema),
+  /** Makes a new secp256k1 pair and stores it; the public key is to be pasted into Stark's console. */
+  'keys:generate': op<CredentialsView>()(keyFromHostSchema),
+  'keys:delete': op<{ deleted: boolean }>()(none),
+  /** Balance, Stark's public key and the webhook list, through the SDK, with the stored credentials. */
+  'connection:test': op<ConnectionReport>()(none),
 
   'prefs:get': op<Prefs>()(none),
   'prefs:set': op<Prefs>()(prefsSchema.partial().strict())

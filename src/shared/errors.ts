@@ -42,6 +42,8 @@ export const ERROR_CODES = [
   'state_write_failed',
   /** Refused for safety (production credentials, a key of the wrong kind). */
   'refused',
+  /** The sandbox needs its project id and private key saved first. */
+  'no_credentials',
   /** Allowed only after the user confirms a stated risk (e.g. a secret stored without OS protection). */
   'needs_confirmation'
 ] as const

@@ -164,7 +164,7 @@ describe('sandbox key store', () => {
     const { keys } = open()
     const error = await failure(keys.generate({ projectId: PROJECT, allowUnprotected: true }))
     expect(error.code).toBe('unavailable')
-    expect(error.message).toMatch(/--key-file/)
+    expect(error.message).toMatch(/--private-key/)
     expect(await keys.view()).toBeUndefined()
   })
 

@@ -178,12 +178,23 @@ describe('sandbox connection over TLS', () => {
     ).toThrow(/loopback only/)
   })
 
-  it('When the app or the CLI is searched, Then nothing but the transport itself can pass the trust override', () => {
-    const hits = execFileSync('grep', ['-rlE', 'SandboxTrustOverride|sandboxAgent\\([^)]', 'src'], {
-      encoding: 'utf8'
-    })
+  it('When the app or the CLI is searched, Then only the Stark connection layer carries the trust override, and no front end sets it', () => {
+    const hits = execFileSync(
+      'grep',
+      ['-rlE', 'SandboxTrustOverride|testTrust|sandboxAgent\\([^)]', 'src'],
+      { encoding: 'utf8' }
+    )
       .split('\n')
       .filter(Boolean)
-    expect(hits).toEqual(['src/main/stark/transport.ts'])
+      .sort()
+    // The transport defines it; the SDK connection, the sandbox target and the runtime's connect
+    // steps only pass it along from a TargetChoice that tests build.
+    expect(hits).toEqual([
+      'src/main/runtime/connect.ts',
+      'src/main/runtime/connection-check.ts',
+      'src/main/stark/sdk.ts',
+      'src/main/stark/targets.ts',
+      'src/main/stark/transport.ts'
+    ])
   })
 })

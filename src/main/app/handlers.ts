@@ -5,6 +5,7 @@
  */
 import { type Handlers, type Prefs, type Result } from '../../shared/contract'
 import { AppError } from '../../shared/errors'
+import { environmentHandlers } from './environment-handlers'
 import { exportRun } from './export-run'
 import { guarded } from './failures'
 import { invoiceChain } from './invoice-chain'
@@ -97,6 +98,8 @@ export function createHandlers(deps: HostDeps): Handlers {
         return view
       }),
     'emulator:faults': (patch) => run(() => emulator().faults(patch)),
+
+    ...environmentHandlers(deps),
 
     'prefs:get': () => run(() => prefsView(deps.prefs.read())),
     'prefs:set': (patch) => run(() => prefsView(deps.prefs.write(patch)))

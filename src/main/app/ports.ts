@@ -13,7 +13,10 @@ import type {
   RunView,
   RuntimeStatus
 } from '../../shared/contract'
+import type { Environment, PublicUrlChoice } from '../../shared/environment'
 import type { Faults } from '../../shared/faults'
+import type { KeyStore } from '../secrets/key-store'
+import type { Environments } from './environments'
 import type { JournalEntry } from '../../shared/journal'
 import type { PlanInput } from '../../shared/plan'
 import type { SimulatorSnapshot } from '../../shared/snapshot'
@@ -90,6 +93,11 @@ export interface OutgoingFile {
 export interface HostCapabilities {
   save(files: OutgoingFile[]): Promise<Delivered>
   open(file: OutgoingFile): Promise<Delivered>
+  /**
+   * Desktop only: a file dialog opened by main, and the chosen key file's text (null when the user
+   * cancelled). The browser page reads a chosen file itself and sends its text.
+   */
+  readKeyFile?(): Promise<string | null>
 }
 
 /** Window bounds are the desktop's own; the rest is what the renderer reads and writes. */
@@ -101,7 +109,12 @@ export interface WindowBounds {
   maximized?: boolean
 }
 
-export type StoredPrefs = Prefs & { windowBounds?: WindowBounds }
+export type StoredPrefs = Prefs & {
+  windowBounds?: WindowBounds
+  /** The environment in use at quit, started again next time. */
+  environment?: Environment
+  publicUrl?: PublicUrlChoice
+}
 
 /** Preferences on disk: electron-store in the desktop app, `conf` (same format) elsewhere. */
 export interface PrefsStore {
@@ -120,4 +133,14 @@ export interface HostDeps {
   live(): LiveRuntime | undefined
   prefs: PrefsStore
   host: HostCapabilities
+  /** Switching between the emulator and the sandbox; absent where one runtime is fixed (tests). */
+  environments?: EnvironmentPort
+  /** The sandbox credentials (the private key stays in main). */
+  keys?: KeyStore
 }
+
+/** What the handlers use of the environments manager (environments.ts). */
+export type EnvironmentPort = Pick<
+  Environments,
+  'view' | 'switchTo' | 'sandboxInUse' | 'testConnection'
+>

@@ -8,6 +8,8 @@
 import Conf from 'conf'
 import { z } from 'zod'
 import { prefsSchema } from '../../shared/contract'
+import { ENVIRONMENTS, publicUrlChoiceSchema } from '../../shared/environment'
+import type { ChoiceStore } from './environments'
 import type { PrefsStore, StoredPrefs, WindowBounds } from './ports'
 
 /** The part of conf's (and electron-store's) API the adapter uses. */
@@ -32,7 +34,9 @@ const fields = {
   theme: prefsSchema.shape.theme,
   plan: prefsSchema.shape.plan,
   speed: prefsSchema.shape.speed,
-  windowBounds: boundsSchema.optional()
+  windowBounds: boundsSchema.optional(),
+  environment: z.enum(ENVIRONMENTS).optional(),
+  publicUrl: publicUrlChoiceSchema.optional()
 }
 
 /**
@@ -44,11 +48,15 @@ function readValid(raw: Record<string, unknown>): StoredPrefs {
   const plan = fields.plan.safeParse(raw['plan'])
   const speed = fields.speed.safeParse(raw['speed'])
   const bounds = fields.windowBounds.safeParse(raw['windowBounds'])
+  const environment = fields.environment.safeParse(raw['environment'])
+  const publicUrl = fields.publicUrl.safeParse(raw['publicUrl'])
   return {
     theme: theme.success ? theme.data : 'system',
     ...(plan.success && plan.data ? { plan: plan.data } : {}),
     ...(speed.success && speed.data !== undefined ? { speed: speed.data } : {}),
-    ...(bounds.success && bounds.data ? { windowBounds: bounds.data as WindowBounds } : {})
+    ...(bounds.success && bounds.data ? { windowBounds: bounds.data as WindowBounds } : {}),
+    ...(environment.success && environment.data ? { environment: environment.data } : {}),
+    ...(publicUrl.success && publicUrl.data ? { publicUrl: publicUrl.data } : {})
   }
 }
 
@@ -75,4 +83,24 @@ export function prefsOver(file: KeyValueFile): PrefsStore {
 /** Preferences in `<dir>/config.json` through conf: electron-store's file in its userData. */
 export function confPrefs(dir: string): PrefsStore {
   return prefsOver(new Conf<Record<string, unknown>>({ cwd: dir, configName: 'config' }))
+}
+
+/** The environment choice kept with the preferences (the desktop's; see environments.ts). */
+export function prefsChoice(prefs: PrefsStore): ChoiceStore {
+  return {
+    read: () => {
+      const stored = prefs.read()
+      return {
+        environment: stored.environment ?? 'emulator',
+        publicUrl: stored.publicUrl ?? { mode: 'off' }
+      }
+    },
+    write: ({ environment, publicUrl }) => void prefs.write({ environment, publicUrl })
+  }
+}
+
+/** The choice in memory only (the dashboard: the CLI's flags decide at the next start). */
+export function memoryChoice(initial: ReturnType<ChoiceStore['read']>): ChoiceStore {
+  let choice = initial
+  return { read: () => choice, write: (next) => void (choice = next) }
 }

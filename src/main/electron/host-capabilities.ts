@@ -4,10 +4,13 @@
  * a private temp folder.
  */
 import { BrowserWindow, app, dialog, shell } from 'electron'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Delivered } from '../../shared/contract'
+import { AppError } from '../../shared/errors'
 import type { HostCapabilities, OutgoingFile } from '../app/ports'
+
+const MAX_KEY_FILE_BYTES = 20_000
 
 /** `stark-run-x.json` + `stark-run-x-invoices.csv` -> `-invoices.csv` (the part after the base). */
 const suffixOf = (first: OutgoingFile, file: OutgoingFile): string => {
@@ -49,6 +52,29 @@ export function electronHost(window: () => BrowserWindow | undefined): HostCapab
       const failure = await shell.openPath(path)
       if (failure) throw new Error(`The system could not open ${path}: ${failure}`)
       return { kind: 'opened', path }
+    },
+    async readKeyFile() {
+      const options = {
+        title: 'Load the sandbox private key',
+        properties: ['openFile' as const],
+        filters: [
+          { name: 'PEM private key', extensions: ['pem', 'key'] },
+          { name: 'All files', extensions: ['*'] }
+        ]
+      }
+      const owner = window()
+      const choice = owner
+        ? await dialog.showOpenDialog(owner, options)
+        : await dialog.showOpenDialog(options)
+      const [path] = choice.filePaths
+      if (choice.canceled || !path) return null
+      // A PEM key is well under 1 KB; anything large is not one and is not read into memory.
+      if ((await stat(path)).size > MAX_KEY_FILE_BYTES)
+        throw new AppError(
+          'refused',
+          `${basename(path)} is too large to be a private key. Choose the .pem file Stark's guide had you create.`
+        )
+      return readFile(path, 'utf8')
     }
   }
 }

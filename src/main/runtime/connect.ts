@@ -97,7 +97,12 @@ async function connectToSandbox(
 ): Promise<Connection> {
   let connection: Connection
   try {
-    connection = connectSandbox(choice.projectId, choice.privateKeyPem, deps.realTime)
+    connection = connectSandbox(
+      choice.projectId,
+      choice.privateKeyPem,
+      deps.realTime,
+      choice.testTrust
+    )
   } catch (error) {
     // keys.ts words these without quoting the key.
     throw new AppError('refused', (error as Error).message)

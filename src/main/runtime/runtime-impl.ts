@@ -8,6 +8,7 @@ import type { Logger } from '../engine/context'
 import { createSimulator, type Simulator } from '../engine/simulator'
 import type { Connection } from '../stark/targets'
 import { connect } from './connect'
+import { checkConnection } from './connection-check'
 import { emulatorControls, type EmulatorControls } from './emulator-controls'
 import { lockFolder } from './folder-lock'
 import { openFolderIdentity } from './folder-identity'
@@ -339,6 +340,13 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
       return () => listeners.delete(listener)
     },
     registerWebhook,
-    verify: () => withRetry('checking the run at Stark', () => requireSim().verify(), retry)
+    verify: () => withRetry('checking the run at Stark', () => requireSim().verify(), retry),
+    testConnection: () =>
+      checkConnection({
+        choice,
+        connection: phase === 'running' ? connection : undefined,
+        slotFree: live === undefined,
+        realTime
+      })
   }
 }

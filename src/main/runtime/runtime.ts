@@ -18,6 +18,7 @@
  * - Every expected failure is an AppError whose message says what happened and what to do.
  */
 import type { ClockView, RuntimePhase, RuntimeStatus } from '../../shared/contract'
+import type { ConnectionReport } from '../../shared/environment'
 import type { Logger } from '../engine/context'
 import type { InvariantReport } from '../engine/invariants'
 import type { Simulator } from '../engine/simulator'
@@ -138,6 +139,12 @@ export interface Runtime {
   registerWebhook(url?: string): Promise<{ id: string; created: boolean; removed: number }>
   /** The run's invariants checked against Stark's own records, retrying transient failures. */
   verify(): Promise<InvariantReport>
+  /**
+   * Balance, Stark's public key and the webhook list through the SDK, each failure in the user's
+   * words. While running, against the connected Stark; a sandbox runtime that is not running (its
+   * start failed) connects just for the test when no other runtime holds the SDK.
+   */
+  testConnection(): Promise<ConnectionReport>
 }
 
 /** Creates a runtime; nothing happens until start(). */

@@ -56,7 +56,7 @@ export async function protectionOf(encryptor: Encryptor): Promise<Protection> {
       protected: false,
       reason:
         'This system offers no encryption for secrets, so the private key cannot be saved. Use ' +
-        'the key file directly (npm run headless -- --key-file privateKey.pem) instead.'
+        'the key file directly (npm run -s headless -- --sandbox --project-id ID --private-key privateKey.pem) instead.'
     }
   }
   const backend = await encryptor.backend()

@@ -5,9 +5,11 @@
  */
 import type { Agent } from 'node:https'
 import starkbank from 'starkbank'
-import { emulatorAgent, sandboxAgent } from './transport'
+import { emulatorAgent, sandboxAgent, type SandboxTrustOverride } from './transport'
 
-export type StarkTarget = { kind: 'emulator'; url: string } | { kind: 'sandbox' }
+export type StarkTarget =
+  | { kind: 'emulator'; url: string }
+  | { kind: 'sandbox'; testTrust?: SandboxTrustOverride }
 
 export interface StarkCredentials {
   projectId: string
@@ -29,7 +31,10 @@ function clearKeyCache(): void {
  * automatically, so production credentials are never accepted.
  */
 export function connectStark(target: StarkTarget, credentials: StarkCredentials): StarkSdk {
-  const agent = target.kind === 'emulator' ? emulatorAgent(target.url) : sandboxAgent()
+  const agent =
+    target.kind === 'emulator'
+      ? emulatorAgent(target.url)
+      : sandboxAgent(undefined, target.testTrust)
   currentAgent?.destroy()
   currentAgent = agent
   starkbank.setHttpsAgent(agent)

@@ -14,6 +14,7 @@ import { VirtualClock, wallClock, type ClockSpeed, type RealTime } from '../time
 import { sdkClient, type StarkClient } from './client'
 import { fingerprintOf, generateKeyPair, publicKeyOf, toSec1Pem } from './keys'
 import { connectStark, type StarkSdk } from './sdk'
+import type { SandboxTrustOverride } from './transport'
 
 export type TargetChoice =
   | {
@@ -31,7 +32,16 @@ export type TargetChoice =
       faults?: Partial<Faults>
     }
   | { kind: 'external'; url: string; speed?: ClockSpeed }
-  | { kind: 'sandbox'; projectId: string; privateKeyPem: string }
+  | {
+      kind: 'sandbox'
+      projectId: string
+      privateKeyPem: string
+      /**
+       * Tests only (see transport.ts): the sandbox's TLS connections go to a loopback emulator
+       * behind a test CA. No flag, setting or environment variable of the app sets it.
+       */
+      testTrust?: SandboxTrustOverride
+    }
 
 /**
  * Which Stark a state folder belongs to. An emulator instance is its workspace id plus the
@@ -178,9 +188,13 @@ export async function connectEmulator(
 export function connectSandbox(
   projectId: string,
   privateKeyPem: string,
-  realTime: RealTime
+  realTime: RealTime,
+  testTrust?: SandboxTrustOverride
 ): Connection {
-  const sdk = connectStark({ kind: 'sandbox' }, { projectId, privateKey: toSec1Pem(privateKeyPem) })
+  const sdk = connectStark(
+    { kind: 'sandbox', testTrust },
+    { projectId, privateKey: toSec1Pem(privateKeyPem) }
+  )
   // Stark's time is the wall clock: nothing here can hold it.
   const clock = wallClock(realTime)
   return {

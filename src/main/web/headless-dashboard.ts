@@ -9,7 +9,16 @@ import { APP_NAME } from '../../shared/app-info'
 import { downloadHost } from '../app/download-host'
 import type { HostDeps } from '../app/ports'
 import { confPrefs } from '../app/prefs'
-import { runtimePorts } from '../app/runtime-ports'
+import {
+  createEnvironments,
+  type Environments,
+  type EnvironmentsOptions
+} from '../app/environments'
+import { memoryChoice } from '../app/prefs'
+import { createKeyStore } from '../secrets/key-store'
+import { memoryStore } from '../secrets/kv-store'
+import { memoryEncryptor } from '../secrets/memory-encryptor'
+import type { PublicUrlChoice } from '../../shared/environment'
 import type { Runtime } from '../runtime/runtime'
 import type { ClockSpeed } from '../time/clock'
 import { startDashboard, type Dashboard } from './dashboard'
@@ -24,42 +33,82 @@ const version = (): string =>
     }
   ).version
 
-export async function startHeadlessDashboard(parts: {
+export interface HeadlessDashboardParts {
+  /** The CLI's runtime, started by the CLI: the first environment's. */
   runtime: Runtime
   /** The speed chosen for Stark's time (the CLI's --speed). */
   speed: ClockSpeed
   port?: number
   log: (line: string) => void
-}): Promise<Dashboard> {
+  /** Builds the runtime of a switched-to environment (the CLI adds its real time and logger). */
+  createRuntime: EnvironmentsOptions['createRuntime']
+  /** Where the other environment's folder goes (`<baseDir>/sandbox-<id>`). */
+  baseDir: string
+  /** The emulator environment's target and folder (the CLI's, when it started on an emulator). */
+  emulatorTarget?: EnvironmentsOptions['emulatorTarget']
+  emulatorStateDir?: string
+  publicUrl: PublicUrlChoice
+  /** The sandbox credentials the CLI started with, kept for switching back. */
+  credentials?: { projectId: string; privateKeyPem: string }
+}
+
+export interface HeadlessDashboard extends Dashboard {
+  readonly environments: Environments
+}
+
+/**
+ * The dashboard over the CLI's runtime, able to switch to the other environment. Credentials given
+ * in the page are kept in memory only (the headless engine has no OS keyring).
+ */
+export async function startHeadlessDashboard(
+  parts: HeadlessDashboardParts
+): Promise<HeadlessDashboard> {
   const { runtime } = parts
-  const ports = runtimePorts(runtime, {
+  const logger = { info: parts.log, warn: parts.log, error: parts.log }
+  const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor(), logger })
+  if (parts.credentials) await keys.save(parts.credentials)
+  const environments = createEnvironments({
+    baseDir: parts.baseDir,
+    emulatorTarget: parts.emulatorTarget,
+    emulatorStateDir: parts.emulatorStateDir,
+    choice: memoryChoice({
+      environment: runtime.target.kind === 'sandbox' ? 'sandbox' : 'emulator',
+      publicUrl: parts.publicUrl
+    }),
+    keys,
     speed: parts.speed,
-    logger: { info: parts.log, warn: parts.log, error: parts.log }
+    logger,
+    createRuntime: parts.createRuntime,
+    initial: runtime
   })
   const deps: HostDeps = {
     info: { name: APP_NAME, version: version(), host: 'dashboard' },
-    status: ports.status,
-    live: ports.live,
+    status: environments.status,
+    live: environments.live,
+    // Beside the first environment's state: the page's preferences outlive a switch.
     prefs: confPrefs(runtime.stateDir),
-    host: downloadHost()
+    host: downloadHost(),
+    environments,
+    keys
   }
   const dashboard = await startDashboard({
     deps,
     rendererDir: BUILT_RENDERER_DIR,
     port: parts.port,
     log: parts.log
-  }).catch((error: unknown) => {
-    ports.close()
+  }).catch(async (error: unknown) => {
+    await environments.stop()
     throw error
   })
   // The header hears of a phase or webhook change at once, not at the next tick.
-  const offChange = ports.onChange(() => dashboard.statusChanged())
+  const offChange = environments.onChange(() => dashboard.statusChanged())
   return {
     ...dashboard,
+    environments,
     async stop() {
       offChange()
       await dashboard.stop()
-      ports.close()
+      await environments.stop()
     }
   }
 }

@@ -1,0 +1,113 @@
+/**
+ * Which Stark the app talks to and how Stark's webhooks reach it, as every front end sees it: the
+ * environment (the embedded emulator or the user's sandbox project), the public webhook URL choice,
+ * and the sandbox credentials without the private key (the renderer never gets it). Pure
+ * TypeScript and zod: shared by main, the renderer and the dashboard.
+ */
+import { z } from 'zod'
+
+export const ENVIRONMENTS = ['emulator', 'sandbox'] as const
+export type Environment = (typeof ENVIRONMENTS)[number]
+
+const httpsOrLoopback = (value: string): boolean => {
+  try {
+    const url = new URL(value)
+    return url.protocol === 'https:' || url.protocol === 'http:'
+  } catch {
+    return false
+  }
+}
+
+/**
+ * How Stark's webhooks reach this computer: not at all (the emulator delivers on loopback; the
+ * sandbox is caught up by polling), a localtunnel tunnel this app opens and heals (on `host`, the
+ * public localtunnel service by default, or a self-hosted one), or the user's own public URL.
+ */
+export const publicUrlChoiceSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }).strict(),
+  z
+    .object({
+      mode: z.literal('localtunnel'),
+      host: z.string().max(300).refine(httpsOrLoopback, 'a URL starting with https://').optional()
+    })
+    .strict(),
+  z
+    .object({
+      mode: z.literal('public-url'),
+      url: z.string().max(300).refine(httpsOrLoopback, 'a URL starting with https://')
+    })
+    .strict()
+])
+export type PublicUrlChoice = z.infer<typeof publicUrlChoiceSchema>
+
+export const environmentChoiceSchema = z
+  .object({
+    environment: z.enum(ENVIRONMENTS),
+    /** Unchanged when absent. */
+    publicUrl: publicUrlChoiceSchema.optional()
+  })
+  .strict()
+export type EnvironmentChoice = z.infer<typeof environmentChoiceSchema>
+
+export interface EnvironmentView {
+  environment: Environment
+  publicUrl: PublicUrlChoice
+  /** The state folder each environment uses (the sandbox's once a project is known). */
+  stateDirs: { emulator: string; sandbox: string | null }
+}
+
+/** How the private key is kept on this computer. */
+export interface KeyProtectionView {
+  /** `keychain`, `dpapi`, `gnome_libsecret`, `kwallet*`, `basic_text`, `memory` (the dashboard), `none`. */
+  backend: string
+  available: boolean
+  /** Protected by the OS's secret store (or kept only in memory). */
+  protected: boolean
+  /** Why not, in words with what to do; null when protected. */
+  reason: string | null
+}
+
+/** What a front end may see of the stored sandbox credentials: never the private key. */
+export interface CredentialsView {
+  projectId: string
+  /** Short SHA-256 fingerprint of the public key. */
+  fingerprint: string
+  /** SPKI PEM, to paste into Stark's web console. */
+  publicKeyPem: string
+}
+
+export interface KeysView {
+  protection: KeyProtectionView
+  credentials: CredentialsView | null
+}
+
+const projectIdSchema = z.string().trim().max(64)
+
+export const saveKeySchema = z
+  .object({
+    projectId: projectIdSchema,
+    /** PEM text (PKCS#8 or SEC1, secp256k1), pasted or read by the page from a file. */
+    privateKeyPem: z.string().max(20_000),
+    allowUnprotected: z.boolean().optional()
+  })
+  .strict()
+
+export const keyFromHostSchema = z
+  .object({ projectId: projectIdSchema, allowUnprotected: z.boolean().optional() })
+  .strict()
+
+/** The answer of "Test connection": what Stark said, or the first failure in the user's words. */
+export type ConnectionReport =
+  | {
+      ok: true
+      /** Integer cents. */
+      balance: number
+      starkKeyFingerprint: string
+      webhooks: { id: string; url: string }[]
+    }
+  | {
+      ok: false
+      step: 'balance' | 'public-key' | 'webhooks'
+      kind: string
+      message: string
+    }
