@@ -60,6 +60,7 @@ const api = {
     save: operation('keys:save'),
     loadFile: operation('keys:load-file'),
     generate: operation('keys:generate'),
+    setProject: operation('keys:set-project'),
     delete: operation('keys:delete')
   },
   connection: { test: operation('connection:test') },

@@ -16,6 +16,7 @@ import {
   environmentChoiceSchema,
   keyFromHostSchema,
   saveKeySchema,
+  setProjectSchema,
   type ConnectionReport,
   type CredentialsView,
   type EnvironmentView,
@@ -256,6 +257,8 @@ export const operations = {
   'keys:load-file': op<CredentialsView | null>()(keyFromHostSchema),
   /** Makes a new secp256k1 pair and stores it; the public key is to be pasted into Stark's console. */
   'keys:generate': op<CredentialsView>()(keyFromHostSchema),
+  /** Gives (or corrects) the project id of the saved key, e.g. after the key made the project. */
+  'keys:set-project': op<CredentialsView>()(setProjectSchema),
   'keys:delete': op<{ deleted: boolean }>()(none),
   /** Balance, Stark's public key and the webhook list, through the SDK, with the stored credentials. */
   'connection:test': op<ConnectionReport>()(none),

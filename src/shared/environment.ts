@@ -69,7 +69,8 @@ export interface KeyProtectionView {
 
 /** What a front end may see of the stored sandbox credentials: never the private key. */
 export interface CredentialsView {
-  projectId: string
+  /** Null until given: Stark shows the project id once the public key made a project there. */
+  projectId: string | null
   /** Short SHA-256 fingerprint of the public key. */
   fingerprint: string
   /** SPKI PEM, to paste into Stark's web console. */
@@ -82,10 +83,12 @@ export interface KeysView {
 }
 
 const projectIdSchema = z.string().trim().max(64)
+/** Optional where a key may come before its project (generated here, then pasted into Stark). */
+const laterProjectId = projectIdSchema.optional()
 
 export const saveKeySchema = z
   .object({
-    projectId: projectIdSchema,
+    projectId: laterProjectId,
     /** PEM text (PKCS#8 or SEC1, secp256k1), pasted or read by the page from a file. */
     privateKeyPem: z.string().max(20_000),
     allowUnprotected: z.boolean().optional()
@@ -93,8 +96,10 @@ export const saveKeySchema = z
   .strict()
 
 export const keyFromHostSchema = z
-  .object({ projectId: projectIdSchema, allowUnprotected: z.boolean().optional() })
+  .object({ projectId: laterProjectId, allowUnprotected: z.boolean().optional() })
   .strict()
+
+export const setProjectSchema = z.object({ projectId: projectIdSchema }).strict()
 
 /** The answer of "Test connection": what Stark said, or the first failure in the user's words. */
 export type ConnectionReport =

@@ -122,6 +122,26 @@ describe('environments through the contract', () => {
     expect(badId).toMatchObject({ ok: false, code: 'invalid_args' })
   })
 
+  it('When a key is generated before its project exists, Then only its public key is shown, and the sandbox waits for the project id', async () => {
+    const generated = await ok<{ projectId: string | null; publicKeyPem: string }>(
+      'keys:generate',
+      {}
+    )
+    expect(generated.projectId).toBeNull()
+    expect(generated.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----/)
+    const waiting = await call('environment:switch', { environment: 'sandbox' })
+    expect(waiting).toMatchObject({ ok: false, code: 'no_credentials' })
+    expect(!waiting.ok && waiting.message).toMatch(/no project id yet/)
+    const named = await ok<{ projectId: string }>('keys:set-project', { projectId: '4242424242' })
+    expect(named.projectId).toBe('4242424242')
+    expect(await call('keys:set-project', { projectId: 'project 1' })).toMatchObject({
+      ok: false,
+      code: 'invalid_args'
+    })
+    expect(await ok('keys:delete')).toEqual({ deleted: true })
+    expect(await ok('keys:get')).toMatchObject({ credentials: null })
+  })
+
   it('When the key is pasted and the sandbox chosen, Then the emulator stops cleanly and the sandbox runs in its own folder', async () => {
     const saved = await ok<{ projectId: string; fingerprint: string; publicKeyPem: string }>(
       'keys:save',

@@ -19,6 +19,7 @@ type EnvironmentOps =
   | 'keys:save'
   | 'keys:load-file'
   | 'keys:generate'
+  | 'keys:set-project'
   | 'keys:delete'
   | 'connection:test'
 
@@ -30,7 +31,7 @@ const protectionView = (p: Protection): KeyProtectionView => ({
 })
 
 const credentialsView = (c: {
-  projectId: string
+  projectId: string | null
   fingerprint: string
   publicKeyPem: string
 }): CredentialsView => ({
@@ -88,6 +89,8 @@ export function environmentHandlers(deps: HostDeps): Pick<Handlers, EnvironmentO
       }),
     'keys:generate': (input) =>
       guarded(async () => credentialsView(await changeable().generate(input))),
+    'keys:set-project': ({ projectId }) =>
+      guarded(async () => credentialsView(await changeable().setProject(projectId))),
     'keys:delete': () => guarded(async () => ({ deleted: await changeable().remove() })),
     'connection:test': () => guarded(() => environments().testConnection())
   }

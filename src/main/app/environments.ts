@@ -134,6 +134,11 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
         'no_credentials',
         'No sandbox credentials are saved yet. In the Sandbox panel, give the project id and load, paste or generate its private key, then switch again.'
       )
+    if (!credentials.projectId)
+      throw new AppError(
+        'no_credentials',
+        'The saved key has no project id yet. Give the id Stark showed for the project you made with its public key, then switch again.'
+      )
     return options.createRuntime({
       target: {
         kind: 'sandbox',
@@ -213,7 +218,7 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
       stateDirs: {
         emulator:
           options.emulatorStateDir ?? resolveStateDir(emulatorTarget, { baseDir: options.baseDir }),
-        sandbox: credentials
+        sandbox: credentials?.projectId
           ? resolveStateDir(
               { kind: 'sandbox', projectId: credentials.projectId, privateKeyPem: '' },
               { baseDir: options.baseDir }

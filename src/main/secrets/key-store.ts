@@ -18,7 +18,8 @@ import type { KeyValueStore } from './kv-store'
 
 /** What a front end may see of the stored credentials. */
 export interface CredentialsView {
-  projectId: string
+  /** Null until the user gives it: Stark shows the id only once the public key made a project. */
+  projectId: string | null
   fingerprint: string
   /** SPKI PEM, to paste into Stark's web console. */
   publicKeyPem: string
@@ -26,7 +27,8 @@ export interface CredentialsView {
 }
 
 export interface SaveCredentials {
-  projectId: string
+  /** May come later (setProject): a key generated here makes the project at Stark first. */
+  projectId?: string
   /** PEM text (PKCS#8 or SEC1, secp256k1), from a file or a paste. */
   privateKeyPem: string
   /** The user confirmed storing without OS protection (see `Protection.reason`). */
@@ -46,7 +48,12 @@ export interface KeyStore {
   save(input: SaveCredentials): Promise<CredentialsView>
   /** Makes a new secp256k1 pair, stores it, and returns the public key to register at Stark. */
   generate(input: Omit<SaveCredentials, 'privateKeyPem'>): Promise<CredentialsView>
-  /** Main process only: the decrypted SEC1 key for `connectStark`. Never send it to a front end. */
+  /** Sets (or corrects) the project id of the stored key. */
+  setProject(projectId: string): Promise<CredentialsView>
+  /**
+   * Main process only: the decrypted SEC1 key for `connectStark`. Never send it to a front end.
+   * Undefined when nothing is stored; `projectId` is '' while the project id is not given yet.
+   */
   credentials(): Promise<{ projectId: string; privateKey: string } | undefined>
   /** Deletes the stored credentials; false when there were none. */
   remove(): Promise<boolean>
@@ -100,14 +107,14 @@ export function createKeyStore(deps: {
   }
 
   const viewOf = (stored: Stored, protection: Protection): CredentialsView => ({
-    projectId: stored.projectId,
+    projectId: stored.projectId || null,
     fingerprint: stored.fingerprint,
     publicKeyPem: stored.publicKeyPem,
     protection
   })
 
   async function save(input: SaveCredentials): Promise<CredentialsView> {
-    const projectId = checkProjectId(input.projectId)
+    const projectId = input.projectId?.trim() ? checkProjectId(input.projectId) : ''
     const key = validatePrivateKey(input.privateKeyPem)
     const protection = await protectionOf(encryptor)
     if (!protection.available) throw new AppError('unavailable', protection.reason ?? '')
@@ -143,7 +150,7 @@ export function createKeyStore(deps: {
     const how = protection.protected
       ? `protected by ${protection.backend}`
       : `WITHOUT OS protection (${protection.backend}), as the user confirmed`
-    const line = `sandbox key ${key.fingerprint} saved for project ${projectId}, ${how}`
+    const line = `sandbox key ${key.fingerprint} saved for ${projectId ? `project ${projectId}` : 'a project still to be named'}, ${how}`
     if (protection.protected) logger.info(line)
     else logger.warn(line)
     if (replaced && replaced.fingerprint !== key.fingerprint)
@@ -162,6 +169,19 @@ export function createKeyStore(deps: {
     save,
 
     generate: (input) => save({ ...input, privateKeyPem: generateKeyPair().privatePem }),
+
+    async setProject(input) {
+      const projectId = checkProjectId(input)
+      const stored = read()
+      if (!stored)
+        throw new AppError(
+          'no_credentials',
+          'No private key is saved yet: load, paste or generate the key first, then give its project id.'
+        )
+      store.set(CREDENTIALS_KEY, { ...stored, projectId })
+      logger.info(`sandbox key ${stored.fingerprint} is now for project ${projectId}`)
+      return viewOf({ ...stored, projectId }, await protectionOf(encryptor))
+    },
 
     async credentials() {
       const stored = read()
