@@ -227,3 +227,35 @@ describe('environments through the contract', () => {
     expect(everything).not.toMatch(/PRIVATE KEY-----/)
   })
 })
+
+describe('environments at launch', () => {
+  it('Given the sandbox was chosen last time but its key is gone, When the app starts, Then the emulator starts instead and the reason is logged', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ssim-environments-launch-'))
+    const logger = recordingLogger()
+    const choice = memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } })
+    const environments = createEnvironments({
+      baseDir: dir,
+      choice,
+      keys: createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor(), logger }),
+      speed: 0,
+      logger,
+      createRuntime: (options) => createRuntime({ ...options, seed: 1, logger })
+    })
+    try {
+      expect(environments.status()).toMatchObject({ phase: 'idle', environment: 'sandbox' })
+      await environments.start()
+      expect(environments.status()).toMatchObject({
+        phase: 'running',
+        environment: 'emulator',
+        stateDir: join(dir, 'emulator')
+      })
+      expect(choice.read().environment).toBe('emulator')
+      expect(logger.lines.join('\n')).toMatch(
+        /No sandbox credentials are saved yet.*Starting the emulator instead/
+      )
+    } finally {
+      await environments.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

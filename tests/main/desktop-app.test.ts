@@ -6,6 +6,7 @@
  * reaches the handlers over IPC and hears pushes, a short run completes, and quitting stops the
  * engine and releases the state folder's lock before the app quits.
  */
+import { generateKeyPairSync } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -23,9 +24,12 @@ import {
   invokeEvent,
   ipcMain,
   protocol,
+  dialog,
   resetElectronMock,
+  safeStorage,
   shell
 } from '../mocks/electron'
+import { findLeak } from '../helpers/key-material'
 
 const until = async (check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> => {
   const end = performance.now() + ms
@@ -147,6 +151,63 @@ describe('desktop app', () => {
   it('When the run has completed at max, Then Stark’s time is held still again', async () => {
     await until(standsStill)
     expect((await status()).clock.speed).toBe('max')
+  })
+
+  it('When a key file is loaded through main’s dialog, Then it is stored encrypted, the page sees only its public half, and an unprotected keyring asks first', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' })
+    const file = join(userData, 'privateKey.pem')
+    await writeFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString())
+    const answers: string[] = []
+    const ask = async (channel: string, args?: unknown): Promise<Result<unknown>> => {
+      const answer = await call(channel, args)
+      answers.push(JSON.stringify(answer))
+      return answer
+    }
+
+    dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [file] })
+    const loaded = await ask('keys:load-file', { projectId: '1234567890' })
+    expect(loaded).toEqual({
+      ok: true,
+      data: {
+        projectId: '1234567890',
+        fingerprint: expect.any(String),
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString()
+      }
+    })
+    // electron-store's file holds only ciphertext from safeStorage.
+    const stored = await readFile(join(userData, 'credentials.json'), 'utf8')
+    expect(stored).toContain('encryptedPrivateKey')
+    expect(findLeak(stored, privateKey)).toBeUndefined()
+    expect(await ask('keys:get')).toMatchObject({
+      ok: true,
+      data: { protection: { backend: 'gnome_libsecret', protected: true } }
+    })
+    expect(await ask('keys:load-file', { projectId: '1234567890' })).toEqual({
+      ok: true,
+      data: null
+    })
+    expect(await ask('environment:get')).toMatchObject({
+      ok: true,
+      data: {
+        environment: 'emulator',
+        stateDirs: { sandbox: join(userData, 'state', 'sandbox-1234567890') }
+      }
+    })
+
+    safeStorage.backendName = 'basic_text'
+    const asked = await ask('keys:generate', {})
+    expect(asked).toMatchObject({ ok: false, code: 'needs_confirmation' })
+    expect(!asked.ok && asked.message).toMatch(/No system keyring was found/)
+    expect(await ask('keys:generate', { allowUnprotected: true })).toMatchObject({
+      ok: true,
+      data: { projectId: null }
+    })
+    expect(await ask('keys:delete')).toEqual({ ok: true, data: { deleted: true } })
+    safeStorage.backendName = 'gnome_libsecret'
+
+    const everything = [...answers, JSON.stringify(window.webContents.sent)].join('\n')
+    expect(findLeak(everything, privateKey)).toBeUndefined()
+    expect(everything).not.toMatch(/PRIVATE KEY/)
   })
 
   it('When the user quits, Then the engine and its emulator stop and the folder’s lock is released before the app quits', async () => {

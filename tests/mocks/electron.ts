@@ -212,6 +212,12 @@ export const BrowserWindow = BrowserWindowMock
 export const nativeTheme = { themeSource: 'system' as 'system' | 'light' | 'dark' }
 export const protocol = { registerSchemesAsPrivileged: vi.fn(), handle: vi.fn() }
 export const dialog = {
+  showOpenDialog: vi.fn(
+    async (..._args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => ({
+      canceled: true,
+      filePaths: []
+    })
+  ),
   showSaveDialog: vi.fn(
     async (..._args: unknown[]): Promise<{ canceled: boolean; filePath?: string }> => ({
       canceled: true
