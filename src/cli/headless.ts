@@ -13,6 +13,7 @@ import { BUILT_RENDERER_DIR, startHeadlessDashboard } from '../main/web/headless
 import { requireBuiltRenderer } from '../main/web/dashboard'
 import { dirname, resolve } from 'node:path'
 import { DEFAULT_BASE_DIR } from '../main/runtime/state-folder'
+import { userInstallationId } from '../main/secrets/installation-id'
 import { readKeyFile } from '../main/stark/keys'
 import type { TargetChoice } from '../main/stark/targets'
 import { APP_NAME } from '../shared/app-info'
@@ -142,6 +143,8 @@ async function main(): Promise<number> {
       : options.publicUrl?.kind === 'public-url'
         ? { publicUrl: options.publicUrl.url }
         : {}),
+    // Tags the public webhook so that a folder that lost its secret still finds and deletes it.
+    ...(options.publicUrl ? { webhookOwner: { installationId: userInstallationId() } } : {}),
     // Entries written while starting are held back so that `ready` is always the first line.
     onSimulator: (sim) =>
       sim.subscribe({}, (entries) => {

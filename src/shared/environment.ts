@@ -28,13 +28,24 @@ export const publicUrlChoiceSchema = z.discriminatedUnion('mode', [
   z
     .object({
       mode: z.literal('localtunnel'),
-      host: z.string().max(300).refine(httpsOrLoopback, 'a URL starting with https://').optional()
+      // http only for a self-hosted server on this machine or a test's.
+      host: z
+        .string()
+        .max(300)
+        .refine(httpsOrLoopback, { message: 'a URL like https://localtunnel.me' })
+        .optional()
     })
     .strict(),
   z
     .object({
       mode: z.literal('public-url'),
-      url: z.string().max(300).refine(httpsOrLoopback, 'a URL starting with https://')
+      // Stark delivers webhooks only to https.
+      url: z
+        .string()
+        .max(300)
+        .refine((value) => httpsOrLoopback(value) && value.startsWith('https://'), {
+          message: 'Stark delivers webhooks only to https:// URLs'
+        })
     })
     .strict()
 ])

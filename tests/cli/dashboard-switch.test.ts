@@ -34,7 +34,7 @@ describe('headless dashboard switching', () => {
     const stateDir = join(dir, 'emulator')
     const child = runHeadless(
       ['--ui', '--json', '--speed', '60', '--state-dir', stateDir],
-      LOCALHOST_NAMES
+      { ...LOCALHOST_NAMES, XDG_CONFIG_HOME: join(dir, 'config') }
     )
     const ready = await child.waitForJson((l) => l.type === 'ready', 30_000, 'ready')
     const url = new URL(String(ready.ui))

@@ -3,7 +3,7 @@
  * service>` runs the default trial to completion at high speed, the embedded emulator delivering
  * through the tunnel; and the public URL flags are checked before anything starts.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -15,6 +15,8 @@ import { startFakeLocaltunnel, type FakeLocaltunnel } from '../helpers/fake-loca
 const LOCALHOST_NAMES = {
   NODE_OPTIONS: `--import ${pathToFileURL(join(ROOT, 'tests/helpers/localhost-names.mjs')).href}`
 }
+/** The user's config folder, where the installation id lives (conf follows XDG_CONFIG_HOME). */
+const configHome = (): Record<string, string> => ({ XDG_CONFIG_HOME: join(dir, 'config') })
 
 let dir: string
 let fake: FakeLocaltunnel
@@ -35,7 +37,7 @@ describe('headless CLI with a public URL', () => {
         ...['--tunnel', '--tunnel-host', fake.host, '--speed', '20000', '--json', '--seed', '2'],
         ...['--settle-minutes', '60', '--state-dir', join(dir, 'state')]
       ],
-      LOCALHOST_NAMES
+      { ...LOCALHOST_NAMES, ...configHome() }
     )
     const exit = await child.waitForExit(150_000)
     expect(exit, child.describe()).toEqual({ code: 0, signal: null })
@@ -46,6 +48,15 @@ describe('headless CLI with a public URL', () => {
     expect(publicUrl).toMatchObject({ mode: 'localtunnel', host: fake.host, state: 'up' })
     expect(publicUrl.url).toMatch(/^http:\/\/[a-z0-9-]+\.localhost:\d+$/)
     expect(publicUrl).toMatchObject({ webhook: { state: 'registered' } })
+    // Tagged with this installation's id from the user's config folder, not the state folder.
+    const installation = JSON.parse(
+      await readFile(
+        join(dir, 'config', 'stark-sandbox-simulator-nodejs', 'installation.json'),
+        'utf8'
+      )
+    ) as { installationId: string }
+    const registered = new URL((publicUrl as { webhook?: { url?: string } }).webhook?.url ?? '')
+    expect(registered.searchParams.get('ssim-owner')).toContain(installation.installationId)
 
     const summary = lines.at(-1)!
     expect(summary).toMatchObject({ type: 'summary', ok: true, invariantsHold: true, batches: 8 })

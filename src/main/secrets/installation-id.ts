@@ -5,6 +5,7 @@
  * them instead of leaving Stark to retry into the void (see engine/webhook-registration.ts).
  */
 import { randomBytes } from 'node:crypto'
+import Conf from 'conf'
 import type { KeyValueStore } from './kv-store'
 
 export const INSTALLATION_ID_KEY = 'installationId'
@@ -22,4 +23,17 @@ export function loadInstallationId(
   const id = [...random()].map((b) => 'abcdefghijklmnopqrstuvwxyz234567'[b % 32]).join('')
   store.set(INSTALLATION_ID_KEY, id)
   return id
+}
+
+/**
+ * The CLI's and the dashboard's installation id: in the user's config folder (conf's, e.g.
+ * ~/.config/stark-sandbox-simulator-nodejs/installation.json), which outlives any state folder.
+ */
+export function userInstallationId(): string {
+  return loadInstallationId(
+    new Conf<Record<string, unknown>>({
+      projectName: 'stark-sandbox-simulator',
+      configName: 'installation'
+    })
+  )
 }

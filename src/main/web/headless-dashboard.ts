@@ -16,6 +16,7 @@ import {
 } from '../app/environments'
 import { memoryChoice } from '../app/prefs'
 import { createKeyStore } from '../secrets/key-store'
+import { userInstallationId } from '../secrets/installation-id'
 import { memoryStore } from '../secrets/kv-store'
 import { memoryEncryptor } from '../secrets/memory-encryptor'
 import type { PublicUrlChoice } from '../../shared/environment'
@@ -76,6 +77,7 @@ export async function startHeadlessDashboard(
       publicUrl: parts.publicUrl
     }),
     keys,
+    installationId: userInstallationId(),
     speed: parts.speed,
     logger,
     createRuntime: parts.createRuntime,
