@@ -112,18 +112,17 @@ export const keyFromHostSchema = z
 
 export const setProjectSchema = z.object({ projectId: projectIdSchema }).strict()
 
+export type ConnectionStep = 'balance' | 'public-key' | 'webhooks'
+
 /** The answer of "Test connection": what Stark said, or the first failure in the user's words. */
 export type ConnectionReport =
   | {
       ok: true
       /** Integer cents. */
       balance: number
+      /** Short fingerprint of the key Stark signs webhooks with. */
       starkKeyFingerprint: string
       webhooks: { id: string; url: string }[]
     }
-  | {
-      ok: false
-      step: 'balance' | 'public-key' | 'webhooks'
-      kind: string
-      message: string
-    }
+  /** `kind`: network, tls, auth, permission, stark (see stark/failure-words.ts). */
+  | { ok: false; step: ConnectionStep; kind: string; message: string }

@@ -91,22 +91,23 @@ async function startEmbedded(
   }
 }
 
+/** Points the SDK at the sandbox; a key of the wrong kind is refused (keys.ts never quotes it). */
+export function openSandbox(
+  choice: Extract<TargetChoice, { kind: 'sandbox' }>,
+  realTime: RealTime
+): Connection {
+  try {
+    return connectSandbox(choice.projectId, choice.privateKeyPem, realTime, choice.testTrust)
+  } catch (error) {
+    throw new AppError('refused', (error as Error).message)
+  }
+}
+
 async function connectToSandbox(
   deps: ConnectDeps,
   choice: Extract<TargetChoice, { kind: 'sandbox' }>
 ): Promise<Connection> {
-  let connection: Connection
-  try {
-    connection = connectSandbox(
-      choice.projectId,
-      choice.privateKeyPem,
-      deps.realTime,
-      choice.testTrust
-    )
-  } catch (error) {
-    // keys.ts words these without quoting the key.
-    throw new AppError('refused', (error as Error).message)
-  }
+  const connection = openSandbox(choice, deps.realTime)
   deps.undo.push('the Stark connection', () => disconnectStark())
   deps.undo.push('the clock', () => connection.stop())
   // Nothing else calls Stark before the first batch: find out now whether it can be reached.

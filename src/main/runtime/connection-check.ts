@@ -9,7 +9,8 @@ import { AppError } from '../../shared/errors'
 import { testConnection } from '../stark/connection-test'
 import { fingerprintOf, publicKeyOf } from '../stark/keys'
 import { disconnectStark } from '../stark/sdk'
-import { connectSandbox, type Connection, type TargetChoice } from '../stark/targets'
+import type { Connection, TargetChoice } from '../stark/targets'
+import { openSandbox } from './connect'
 import type { RealTime } from '../time/clock'
 
 export async function checkConnection(parts: {
@@ -34,18 +35,7 @@ export async function checkConnection(parts: {
       'not_running',
       'The engine is not connected to Stark now. Wait until it has started (or start it again), then test the connection.'
     )
-  let temporary: Connection
-  try {
-    temporary = connectSandbox(
-      choice.projectId,
-      choice.privateKeyPem,
-      parts.realTime,
-      choice.testTrust
-    )
-  } catch (error) {
-    // keys.ts words these without quoting the key.
-    throw new AppError('refused', (error as Error).message)
-  }
+  const temporary = openSandbox(choice, parts.realTime)
   try {
     return await testConnection(temporary.sdk, context)
   } finally {

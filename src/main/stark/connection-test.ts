@@ -11,22 +11,12 @@
  * real sandbox uses are not public, and only their general shapes (a 400 code, 401/403) are mapped.
  */
 import { sdkClient } from './client'
-import { describeStarkFailure, type FailureKind } from './failure-words'
+import { describeStarkFailure } from './failure-words'
+import type { ConnectionReport, ConnectionStep } from '../../shared/environment'
 import { fingerprintOf } from './keys'
 import type { StarkSdk } from './sdk'
 
-export type ConnectionStep = 'balance' | 'public-key' | 'webhooks'
-
-export type ConnectionReport =
-  | {
-      ok: true
-      /** Integer cents. */
-      balance: number
-      /** Short fingerprint of the key Stark signs webhooks with. */
-      starkKeyFingerprint: string
-      webhooks: { id: string; url: string }[]
-    }
-  | { ok: false; step: ConnectionStep; kind: FailureKind; message: string }
+export type { ConnectionReport, ConnectionStep }
 
 const ACTIONS: Record<ConnectionStep, string> = {
   balance: 'reading the balance',

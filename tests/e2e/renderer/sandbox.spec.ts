@@ -24,6 +24,7 @@ interface SandboxHost {
 }
 
 const test = base.extend<{ host: SandboxHost }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern
   host: async ({}, use, testInfo) => {
     const dir = await mkdtemp(join(tmpdir(), 'ssim-e2e-sandbox-'))
     const child: ChildProcess = spawn(
