@@ -191,7 +191,6 @@ describe('sandbox connection over TLS', () => {
     // steps only pass it along from a TargetChoice that tests build.
     expect(hits).toEqual([
       'src/main/runtime/connect.ts',
-      'src/main/runtime/connection-check.ts',
       'src/main/stark/sdk.ts',
       'src/main/stark/targets.ts',
       'src/main/stark/transport.ts'
