@@ -4,13 +4,11 @@
  * a private temp folder.
  */
 import { BrowserWindow, app, dialog, shell } from 'electron'
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { Delivered } from '../../shared/contract'
-import { AppError } from '../../shared/errors'
 import type { HostCapabilities, OutgoingFile } from '../app/ports'
-
-const MAX_KEY_FILE_BYTES = 20_000
+import { readKeyFile } from '../stark/keys'
 
 /** `stark-run-x.json` + `stark-run-x-invoices.csv` -> `-invoices.csv` (the part after the base). */
 const suffixOf = (first: OutgoingFile, file: OutgoingFile): string => {
@@ -68,13 +66,8 @@ export function electronHost(window: () => BrowserWindow | undefined): HostCapab
         : await dialog.showOpenDialog(options)
       const [path] = choice.filePaths
       if (choice.canceled || !path) return null
-      // A PEM key is well under 1 KB; anything large is not one and is not read into memory.
-      if ((await stat(path)).size > MAX_KEY_FILE_BYTES)
-        throw new AppError(
-          'refused',
-          `${basename(path)} is too large to be a private key. Choose the .pem file Stark's guide had you create.`
-        )
-      return readFile(path, 'utf8')
+      // Read as the CLI reads --private-key: bounded, PEM only, refusals that never quote it.
+      return (await readKeyFile(path)).sec1Pem
     }
   }
 }
