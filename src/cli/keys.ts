@@ -16,7 +16,7 @@ const USAGE = `Usage:
 
 const STEPS = (privateFile: string): string => `
 Next:
-  1. Open the Stark sandbox web console (https://web.sandbox.starkbank.com), menu Integrations,
+  1. Open the Stark sandbox web console (https://sandbox.web.starkbank.com), menu Integrations,
      and create a project: paste the public key above.
   2. Note the project id Stark shows, then run the trial against it:
      npm run -s headless -- --sandbox --project-id <id> --private-key ${privateFile} --tunnel

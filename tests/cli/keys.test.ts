@@ -32,7 +32,7 @@ describe('keys CLI', () => {
     expect(child.lines.join('\n') + '\n').toBe(key.publicPem)
     expect(await readFile(join(dir, 'publicKey.pem'), 'utf8')).toBe(key.publicPem)
     if (process.platform !== 'win32') expect((await stat(out)).mode & 0o777).toBe(0o600)
-    expect(child.stderr).toMatch(/web\.sandbox\.starkbank\.com/)
+    expect(child.stderr).toMatch(/sandbox\.web\.starkbank\.com/)
     expect(child.stderr).toContain(`--private-key ${out}`)
     expect(child.stderr).not.toContain('PRIVATE KEY')
 
