@@ -7,7 +7,7 @@
  * desktop app and the browser dashboard both build on it; handlers reach it through `status`,
  * `live`, `view`, `switchTo` and `testConnection`.
  */
-import { dirname } from 'node:path'
+import { resolve } from 'node:path'
 import type { RuntimeStatus } from '../../shared/contract'
 import type {
   ConnectionReport,
@@ -152,7 +152,7 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
 
   let current: Current | undefined = options.initial ? adopt(options.initial) : undefined
 
-  /** Before start(): a placeholder that says which environment will start. */
+  /** The runtime in use; before start() there is none yet. */
   const requireCurrent = (): Current => {
     if (!current)
       throw new AppError('not_running', 'The engine has not been started yet. Wait a moment.')
@@ -239,7 +239,8 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
         error: null,
         environment: options.choice.read().environment,
         target: { kind: 'embedded', label: 'Starting…', emulatorUrl: null, projectId: null },
-        stateDir: dirname(resolveStateDir(emulatorTarget, { baseDir: options.baseDir })),
+        // The environment's own folder is known once its runtime exists.
+        stateDir: resolve(options.baseDir),
         webhook: { listening: false, url: null, rejected: 0 },
         clock: { now: 0, speed: options.speed },
         publicUrl: null
