@@ -1,6 +1,7 @@
 /**
- * The window: the header across the top; on the left, what drives the run (plan, controls, one
- * invoice, the emulator); on the right, what the audience watches (progress and timeline, totals,
+ * The window: the header across the top (with the Environment switch); on the left, what drives the
+ * run (plan, controls, one invoice), the sandbox key, the emulator's controls and the public webhook
+ * URL; on the right, what the audience watches (progress and timeline, totals,
  * the live log or the invoices, and the chain of whatever is selected).
  */
 import { DetailPane } from './features/detail/DetailPane'
@@ -8,8 +9,10 @@ import { EmulatorPanel } from './features/emulator/EmulatorPanel'
 import { Header } from './features/header/Header'
 import { InvoicesTable } from './features/invoices/InvoicesTable'
 import { LiveLog } from './features/log/LiveLog'
+import { PublicUrlPanel } from './features/public-url/PublicUrlPanel'
 import { Progress } from './features/run/Progress'
 import { RunPanel } from './features/run/RunPanel'
+import { SandboxPanel } from './features/sandbox/SandboxPanel'
 import { Tabs } from './features/Tabs'
 import { Totals } from './features/totals/Totals'
 import { useApp } from './store/context'
@@ -25,7 +28,9 @@ function App(): React.JSX.Element {
       <div className="layout">
         <div className="sidebar">
           <RunPanel />
+          <SandboxPanel />
           <EmulatorPanel />
+          <PublicUrlPanel />
         </div>
         <main className="stage">
           <Progress />

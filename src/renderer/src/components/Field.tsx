@@ -11,6 +11,7 @@ interface Props {
   suffix?: string
   prefix?: string
   width?: 'narrow' | 'wide'
+  disabled?: boolean
 }
 
 export function Field({
@@ -22,7 +23,8 @@ export function Field({
   inputMode = 'text',
   suffix,
   prefix,
-  width = 'narrow'
+  width = 'narrow',
+  disabled = false
 }: Props): React.JSX.Element {
   const id = useId()
   return (
@@ -39,6 +41,7 @@ export function Field({
           value={value}
           inputMode={inputMode}
           placeholder={placeholder}
+          disabled={disabled}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? `${id}-error` : undefined}
           onChange={(e) => onChange(e.target.value)}

@@ -8,6 +8,7 @@ import type { EntryKind, RendererApi } from '../../../shared/contract'
 import { deliver } from '../lib/deliver'
 import { formatSpeed } from '../lib/format'
 import { call } from './controls'
+import { environmentSlice } from './environment-actions'
 import { JournalBuffer } from './journal-buffer'
 import type { AppState } from './types'
 
@@ -35,6 +36,8 @@ export function createAppStore(api: RendererApi, deps: StoreDeps): AppStore {
     tab: 'log',
     selection: null,
     controls: {},
+    wallNow: deps.wallNow,
+    ...environmentSlice(api, set, get),
 
     // --- Log and view ---
 

@@ -4,6 +4,7 @@
  * silently: every path ends in `done` or `error`.
  */
 import type { Result } from '../../../shared/contract'
+import type { ErrorCode } from '../../../shared/errors'
 import type { AppState, ControlState } from './types'
 
 type Set = (fn: (s: AppState) => Partial<AppState>) => void
@@ -24,13 +25,14 @@ export function transportMessage(error: unknown): string {
 
 /**
  * Calls `op` for the control `key`. Returns the data on success (and sets `done` from `describe`),
- * or null after recording the error.
+ * or null after recording the error (and telling `onFailure` its code, for callers that act on it).
  */
 export async function call<T>(
   set: Set,
   key: string,
   op: () => Promise<Result<T>>,
-  describe?: (data: T) => string | null
+  describe?: (data: T) => string | null,
+  onFailure?: (code: ErrorCode) => void
 ): Promise<T | null> {
   patch(set, key, { busy: true, error: null, done: null })
   try {
@@ -40,10 +42,16 @@ export async function call<T>(
       return result.data
     }
     patch(set, key, { busy: false, error: result.message })
+    onFailure?.(result.code)
   } catch (error) {
     patch(set, key, { busy: false, error: transportMessage(error) })
   }
   return null
+}
+
+/** Forgets a control's last outcome (a message that no longer holds). */
+export function clearControl(set: Set, key: string): void {
+  patch(set, key, { error: null, done: null })
 }
 
 export const controlOf = (s: AppState, key: string): ControlState => s.controls[key] ?? idle

@@ -23,6 +23,16 @@ export class JournalBuffer {
   private joined = ''
   private starts: number[] = []
   private joinedCount = 0
+  /**
+   * Set on a buffer started over for another environment, until the host's replay began: only an
+   * entry that follows the last one (seq 1 first) is taken, so a push already on its way from before
+   * the restart (old entries, or new ones past a gap the replay fills) cannot jump ahead of it.
+   */
+  contiguousOnly: boolean
+
+  constructor(options: { contiguousOnly?: boolean } = {}) {
+    this.contiguousOnly = options.contiguousOnly ?? false
+  }
 
   get lastSeq(): number {
     return this.entries.length === 0 ? 0 : this.entries[this.entries.length - 1]!.seq
@@ -36,6 +46,7 @@ export class JournalBuffer {
     let added = 0
     for (const entry of batch) {
       if (entry.seq <= this.lastSeq) continue
+      if (this.contiguousOnly && entry.seq !== this.lastSeq + 1) continue
       this.entries.push(entry)
       this.kinds.push(kindOf(entry))
       this.texts.push(searchTextOf(entry))

@@ -30,12 +30,15 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
         clock: { stark: snapshot.now, wall: deps.wallNow(), speed: clock?.speed ?? 1 }
       })
     }),
-    api.on('status', (status) =>
+    api.on('status', (status) => {
+      const previous = store.getState().status
       store.setState({
         status,
         clock: { stark: status.clock.now, wall: deps.wallNow(), speed: status.clock.speed }
       })
-    )
+      // Another state folder is another environment's run: start over on its journal.
+      if (previous && previous.stateDir !== status.stateDir) void reload(store)
+    })
   ]
 
   const lost = (message: string, refused = false): void =>
@@ -81,14 +84,43 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
         return
       }
       store.setState({ connection: { state: 'live', message: null } })
-      if (status.ok && status.data.environment === 'emulator') {
-        const faults = await api.emulator.faults()
-        if (faults.ok) store.setState({ faults: faults.data })
-      }
+      if (status.ok && status.data.environment === 'emulator') await loadFaults(store)
+      // Not part of the first picture: a host without environments still shows its run.
+      await store.getState().loadEnvironment()
     } catch (error) {
       lost(transportMessage(error))
     }
   })()
 
   return () => offs.forEach((off) => off())
+}
+
+async function loadFaults(store: AppStore): Promise<void> {
+  const faults = await store.getState().api.emulator.faults()
+  if (faults.ok) store.setState({ faults: faults.data })
+}
+
+/**
+ * After a switch: drops the previous environment's log, snapshot and selection, then loads the new
+ * one's as at startup (the host replays its whole journal after seq 0). Until the host answered,
+ * the fresh buffer takes only entries that follow on (see JournalBuffer.contiguousOnly).
+ */
+async function reload(store: AppStore): Promise<void> {
+  const state = store.getState()
+  const { api } = state
+  state.resetForNewStateDir()
+  const journal = store.getState().journal
+  try {
+    const [ready, snapshot] = await Promise.all([
+      api.session.ready({ afterSeq: 0 }),
+      api.snapshot.get()
+    ])
+    journal.contiguousOnly = false
+    if (snapshot.ok && !store.getState().snapshot) store.setState({ snapshot: snapshot.data })
+    if (!ready.ok) store.setState({ connection: { state: 'lost', message: ready.message } })
+  } catch (error) {
+    store.setState({ connection: { state: 'lost', message: transportMessage(error) } })
+  }
+  if (store.getState().status?.environment === 'emulator') await loadFaults(store)
+  await store.getState().loadEnvironment()
 }

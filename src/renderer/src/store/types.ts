@@ -8,6 +8,12 @@ import type {
   RendererApi,
   RuntimeStatus
 } from '../../../shared/contract'
+import type {
+  ConnectionReport,
+  EnvironmentChoice,
+  EnvironmentView,
+  KeysView
+} from '../../../shared/environment'
 import type { Faults } from '../../../shared/faults'
 import type { JournalEntry } from '../../../shared/journal'
 import type { PlanInput } from '../../../shared/plan'
@@ -52,6 +58,16 @@ export interface AppState {
   tab: Tab
   selection: Selection | null
   controls: Record<string, ControlState>
+  /** Wall-clock time (injected), for countdowns between pushes. */
+  wallNow: () => number
+
+  // --- Environment, keys, public URL (null until the host answered) ---
+  environmentView: EnvironmentView | null
+  keys: KeysView | null
+  /** The last "Test connection" answer, for the environment it was asked in. */
+  connectionReport: ConnectionReport | null
+  /** Bumped when something asks for the Sandbox panel (a switch refused for lack of a key). */
+  sandboxRequest: number
 
   // --- Log and view ---
   appendEntries(entries: readonly JournalEntry[]): void
@@ -80,4 +96,23 @@ export interface AppState {
   openDocument(kind: 'invoice' | 'invoice-log' | 'transfer', id: string): Promise<void>
   loadChain(invoiceId: string): Promise<InvoiceChain | null>
   loadQrCode(invoiceId: string): Promise<string | null>
+
+  // --- Environment and keys (src/renderer/src/store/environment-actions.ts) ---
+  loadEnvironment(): Promise<void>
+  /** True when the host switched; a refusal is shown under `control` (default `environment:switch`). */
+  switchEnvironment(choice: EnvironmentChoice, control?: string): Promise<boolean>
+  /** Forgets the previous environment's log, snapshot, selection and totals (a new state folder). */
+  resetForNewStateDir(): void
+  /** `control`: where the outcome is shown (the dashboard's Load key file… saves the file's text). */
+  saveKey(input: KeyInput & { privateKeyPem: string }, control?: string): Promise<boolean>
+  loadKeyFile(input: KeyInput): Promise<boolean>
+  generateKey(input: KeyInput): Promise<boolean>
+  setProject(projectId: string): Promise<boolean>
+  deleteKey(): Promise<boolean>
+  testConnection(): Promise<void>
+}
+
+export interface KeyInput {
+  projectId?: string
+  allowUnprotected?: boolean
 }

@@ -1,13 +1,15 @@
 /**
  * The top bar a presenter's audience reads first: which Stark this is (a badge whose words, not
  * only its colour, say Emulator or Sandbox), whether the engine and its webhook server run, and
- * Stark's clock.
+ * Stark's clock. The Environment control sits next to the badge; a failed start is said in the run
+ * panel, where Try again is.
  */
 import { APP_NAME } from '../../../../shared/app-info'
 import { useApp } from '../../store/context'
 import { useStarkNow } from '../../store/stark-clock'
 import { formatSpeed, formatStarkTime } from '../../lib/format'
 import { ControlMessage } from '../../components/ControlMessage'
+import { EnvironmentSwitch } from '../environment/EnvironmentSwitch'
 import { ExportButton } from './ExportButton'
 import { ThemePicker } from './ThemePicker'
 
@@ -40,8 +42,12 @@ export function Header(): React.JSX.Element {
         <span className={`env-badge env-${env}`} data-testid="environment">
           <span className="env-dot" aria-hidden="true" />
           {env === 'emulator' ? 'Emulator' : 'Sandbox'}
+          {env === 'sandbox' && status?.target.projectId && (
+            <span className="env-project"> · project {status.target.projectId}</span>
+          )}
         </span>
       )}
+      <EnvironmentSwitch />
       <dl className="header-facts">
         <div>
           <dt>Engine</dt>
@@ -90,11 +96,6 @@ export function Header(): React.JSX.Element {
             </>
           )}
         </div>
-      )}
-      {!lost && status?.phase === 'failed' && status.error && (
-        <p className="banner banner-error" role="alert">
-          {status.error.message}
-        </p>
       )}
     </header>
   )

@@ -1,0 +1,106 @@
+/**
+ * The header's "Environment" control: Emulator or Sandbox, the current one pressed. Choosing the
+ * other asks first (the run stops cleanly and waits in its folder), then shows the switch's progress
+ * from the status phase; a refusal (no sandbox key yet) is said right here and opens the Sandbox panel.
+ */
+import { useId, useState } from 'react'
+import type { Environment } from '../../../../shared/environment'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { ControlMessage } from '../../components/ControlMessage'
+import { useApp, useControl } from '../../store/context'
+
+export const ENVIRONMENT_LABEL: Record<Environment, string> = {
+  emulator: 'Emulator',
+  sandbox: 'Sandbox'
+}
+
+const lower = (e: Environment): string => ENVIRONMENT_LABEL[e].toLowerCase()
+
+/** "Stopping the emulator…" / "Starting the sandbox…" while a phase is in between, else null. */
+export function switchProgress(phase: string | undefined, environment: Environment): string | null {
+  if (phase === 'stopping') return `Stopping the ${lower(environment)}…`
+  if (phase === 'starting') return `Starting the ${lower(environment)}…`
+  return null
+}
+
+export function EnvironmentSwitch(): React.JSX.Element | null {
+  const status = useApp((s) => s.status)
+  const view = useApp((s) => s.environmentView)
+  const switchEnvironment = useApp((s) => s.switchEnvironment)
+  const control = useControl('environment:switch')
+  const [asking, setAsking] = useState<Environment | null>(null)
+  const labelId = useId()
+  if (!status) return null
+  const current = status.environment
+  const progress = switchProgress(status.phase, current)
+
+  const confirm = (target: Environment): void => {
+    setAsking(null)
+    void switchEnvironment({ environment: target })
+  }
+
+  return (
+    <>
+      <div className="env-switch">
+        <span id={labelId} className="env-switch-label">
+          Environment
+        </span>
+        <div className="segmented" role="group" aria-labelledby={labelId} aria-busy={control.busy}>
+          {(['emulator', 'sandbox'] as const).map((env) => (
+            <button
+              key={env}
+              type="button"
+              className="seg"
+              aria-pressed={current === env}
+              onClick={() => {
+                if (env !== current && !control.busy) setAsking(env)
+              }}
+            >
+              {ENVIRONMENT_LABEL[env]}
+            </button>
+          ))}
+        </div>
+        {(control.busy || progress) && (
+          <span className="env-progress" role="status" data-testid="switch-progress">
+            <span className="spinner" aria-hidden="true" />
+            {progress ?? 'Switching…'}
+          </span>
+        )}
+      </div>
+      <ControlMessage control="environment:switch" errorsOnly className="header-note env-note" />
+      {asking && (
+        <ConfirmDialog
+          title={`Switch to the ${ENVIRONMENT_LABEL[asking]}?`}
+          confirmLabel={`Switch to ${ENVIRONMENT_LABEL[asking]}`}
+          onConfirm={() => confirm(asking)}
+          onCancel={() => setAsking(null)}
+        >
+          <p>
+            The {lower(current)}&apos;s run stops cleanly and stays in its folder
+            {view ? (
+              <>
+                {' '}
+                <code data-testid="current-folder">
+                  {view.stateDirs[current] ?? '(not made yet)'}
+                </code>
+              </>
+            ) : null}
+            . Nothing is lost: it resumes when you come back to the {ENVIRONMENT_LABEL[current]}.
+          </p>
+          <p>
+            The {ENVIRONMENT_LABEL[asking]} then starts from its own folder
+            {view?.stateDirs[asking] ? (
+              <>
+                {' '}
+                <code>{view.stateDirs[asking]}</code>
+              </>
+            ) : null}
+            .
+            {asking === 'sandbox' &&
+              ' It talks to your real Stark sandbox project with the saved key.'}
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  )
+}
