@@ -8,20 +8,7 @@ import type { Environment } from '../../../../shared/environment'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { ControlMessage } from '../../components/ControlMessage'
 import { useApp, useControl } from '../../store/context'
-
-export const ENVIRONMENT_LABEL: Record<Environment, string> = {
-  emulator: 'Emulator',
-  sandbox: 'Sandbox'
-}
-
-const lower = (e: Environment): string => ENVIRONMENT_LABEL[e].toLowerCase()
-
-/** "Stopping the emulator…" / "Starting the sandbox…" while a phase is in between, else null. */
-export function switchProgress(phase: string | undefined, environment: Environment): string | null {
-  if (phase === 'stopping') return `Stopping the ${lower(environment)}…`
-  if (phase === 'starting') return `Starting the ${lower(environment)}…`
-  return null
-}
+import { ENVIRONMENT_LABEL, lowerLabel as lower, switchProgress } from './environment-labels'
 
 export function EnvironmentSwitch(): React.JSX.Element | null {
   const status = useApp((s) => s.status)

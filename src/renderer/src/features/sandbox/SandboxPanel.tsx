@@ -9,15 +9,9 @@ import { Panel } from '../../components/Panel'
 import { useApp } from '../../store/context'
 import { ConnectionTest } from './ConnectionTest'
 import { KeySource } from './KeySource'
+import { projectIdError } from './project-id'
 import { Protection } from './Protection'
 import { SavedKey } from './SavedKey'
-
-/** Digits only, as Stark's console shows it; empty means "not given yet". */
-export function projectIdError(value: string): string | undefined {
-  const v = value.trim()
-  if (v === '' || /^\d{1,64}$/.test(v)) return undefined
-  return 'The project id is digits only, as Stark shows it (for example 5656565656565656).'
-}
 
 export function SandboxPanel(): React.JSX.Element {
   const keys = useApp((s) => s.keys)
