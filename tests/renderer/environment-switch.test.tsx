@@ -12,7 +12,7 @@ import { runningStatus } from './helpers/status'
 
 afterEach(cleanup)
 
-const flush = (): Promise<void> => act(() => new Promise((r) => setTimeout(r, 0)))
+const flush = (): Promise<void> => act(() => new Promise<void>((r) => setTimeout(r, 0)))
 
 const group = (): HTMLElement => screen.getByRole('group', { name: 'Environment' })
 

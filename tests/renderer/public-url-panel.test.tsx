@@ -12,7 +12,7 @@ import { emulatorView, renderApp } from './helpers/render-app'
 import { recordedEntries } from './helpers/recorded'
 import { runningStatus } from './helpers/status'
 
-const flush = (): Promise<void> => act(() => new Promise((r) => setTimeout(r, 0)))
+const flush = (): Promise<void> => act(() => new Promise<void>((r) => setTimeout(r, 0)))
 const panel = (): HTMLElement => screen.getByRole('region', { name: 'Public webhook URL' })
 const chip = (): HTMLElement => panel().querySelector<HTMLElement>('[data-state]')!
 

@@ -17,7 +17,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-const flush = (): Promise<void> => act(() => new Promise((r) => setTimeout(r, 0)))
+const flush = (): Promise<void> => act(() => new Promise<void>((r) => setTimeout(r, 0)))
 const panel = (): HTMLElement => screen.getByRole('region', { name: 'Sandbox' })
 const PEM = '-----BEGIN EC PRIVATE KEY-----\nMHQCAQEEI...\n-----END EC PRIVATE KEY-----'
 
