@@ -63,6 +63,13 @@ describe('the Environment control', () => {
     expect(dialog.textContent).toMatch(/resumes when you come back/)
     expect(dialog.contains(document.activeElement)).toBe(true)
     expect(document.activeElement?.textContent).toBe('Switch to Sandbox')
+    // Tab stays inside: from the last button back to the first, and Shift+Tab the other way.
+    const cancel = within(dialog).getByRole('button', { name: 'Cancel' })
+    cancel.focus()
+    fireEvent.keyDown(cancel, { key: 'Tab' })
+    expect(document.activeElement?.textContent).toBe('Switch to Sandbox')
+    fireEvent.keyDown(document.activeElement!, { key: 'Tab', shiftKey: true })
+    expect(document.activeElement).toBe(cancel)
     fireEvent.keyDown(document.activeElement!, { key: 'Escape' })
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(document.activeElement).toBe(sandbox)

@@ -7,7 +7,7 @@
 import type { RendererApi } from '../../../shared/contract'
 import type { CredentialsView } from '../../../shared/environment'
 import { formatBRL } from '../../../shared/money'
-import { call } from './controls'
+import { call, clearControl } from './controls'
 import { JournalBuffer } from './journal-buffer'
 import type { AppState } from './types'
 
@@ -41,6 +41,8 @@ export function environmentSlice(api: RendererApi, set: Set, get: Get): Environm
   const keyChanged = async (credentials: CredentialsView | null): Promise<void> => {
     const keys = get().keys
     if (keys) set({ keys: { ...keys, credentials } })
+    // A refusal for lack of a key no longer holds once the key changed.
+    clearControl(set, 'environment:switch')
     await refreshView()
   }
 
@@ -116,7 +118,7 @@ export function environmentSlice(api: RendererApi, set: Set, get: Get): Environm
       keyOp(
         'keys:generate',
         () => api.keys.generate(input),
-        'Key generated: register its public key at Stark (steps below).'
+        'Key generated: register its public key at Stark (steps under Saved key).'
       ),
 
     setProject: (projectId) =>

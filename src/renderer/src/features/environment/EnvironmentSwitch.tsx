@@ -6,7 +6,6 @@
 import { useId, useState } from 'react'
 import type { Environment } from '../../../../shared/environment'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
-import { ControlMessage } from '../../components/ControlMessage'
 import { useApp, useControl } from '../../store/context'
 import { ENVIRONMENT_LABEL, lowerLabel as lower, switchProgress } from './environment-labels'
 
@@ -32,29 +31,35 @@ export function EnvironmentSwitch(): React.JSX.Element | null {
         <span id={labelId} className="env-switch-label">
           Environment
         </span>
-        <div className="segmented" role="group" aria-labelledby={labelId} aria-busy={control.busy}>
-          {(['emulator', 'sandbox'] as const).map((env) => (
-            <button
-              key={env}
-              type="button"
-              className="seg"
-              aria-pressed={current === env}
-              onClick={() => {
-                if (env !== current && !control.busy) setAsking(env)
-              }}
-            >
-              {ENVIRONMENT_LABEL[env]}
-            </button>
-          ))}
+        <div className="env-switch-row">
+          <div
+            className="segmented"
+            role="group"
+            aria-labelledby={labelId}
+            aria-busy={control.busy}
+          >
+            {(['emulator', 'sandbox'] as const).map((env) => (
+              <button
+                key={env}
+                type="button"
+                className="seg"
+                aria-pressed={current === env}
+                onClick={() => {
+                  if (env !== current && !control.busy) setAsking(env)
+                }}
+              >
+                {ENVIRONMENT_LABEL[env]}
+              </button>
+            ))}
+          </div>
+          {(control.busy || progress) && (
+            <span className="env-progress" role="status" data-testid="switch-progress">
+              <span className="spinner" aria-hidden="true" />
+              {progress ?? 'Switching…'}
+            </span>
+          )}
         </div>
-        {(control.busy || progress) && (
-          <span className="env-progress" role="status" data-testid="switch-progress">
-            <span className="spinner" aria-hidden="true" />
-            {progress ?? 'Switching…'}
-          </span>
-        )}
       </div>
-      <ControlMessage control="environment:switch" errorsOnly className="header-note env-note" />
       {asking && (
         <ConfirmDialog
           title={`Switch to the ${ENVIRONMENT_LABEL[asking]}?`}

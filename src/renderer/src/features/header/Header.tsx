@@ -84,6 +84,7 @@ export function Header(): React.JSX.Element {
         <ExportButton />
         <ThemePicker />
       </div>
+      <ControlMessage control="environment:switch" errorsOnly className="header-note env-note" />
       <ControlMessage control="run:export" className="header-note" />
       {lost && (
         <div className="banner banner-error banner-lost" role="alert">

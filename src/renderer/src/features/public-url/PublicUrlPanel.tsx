@@ -92,24 +92,28 @@ function PublicUrlForm({ choice }: { choice: PublicUrlChoice | null }): React.JS
         ))}
       </fieldset>
       {mode === 'localtunnel' && (
-        <Field
-          label="Tunnel host"
-          value={host}
-          onChange={setHost}
-          error={error}
-          placeholder="https://localtunnel.me"
-          width="wide"
-        />
+        <div className="row">
+          <Field
+            label="Tunnel host"
+            value={host}
+            onChange={setHost}
+            error={error}
+            placeholder="https://localtunnel.me"
+            width="wide"
+          />
+        </div>
       )}
       {mode === 'public-url' && (
-        <Field
-          label="Public URL"
-          value={url}
-          onChange={setUrl}
-          error={error}
-          placeholder="https://example.ngrok.app"
-          width="wide"
-        />
+        <div className="row">
+          <Field
+            label="Public URL"
+            value={url}
+            onChange={setUrl}
+            error={error}
+            placeholder="https://example.ngrok.app"
+            width="wide"
+          />
+        </div>
       )}
       <div className="row">
         <ActionButton

@@ -54,16 +54,18 @@ export function SandboxPanel(): React.JSX.Element {
         ) : (
           <p className="muted">Asking the engine how it keeps keys…</p>
         )}
-        <Field
-          label="Project id"
-          value={projectId}
-          onChange={setProjectId}
-          error={error}
-          inputMode="numeric"
-          placeholder={credentials?.projectId ?? 'digits, from Stark'}
-          disabled={!usable}
-          width="wide"
-        />
+        <div className="row">
+          <Field
+            label="Project id"
+            value={projectId}
+            onChange={setProjectId}
+            error={error}
+            inputMode="numeric"
+            placeholder={credentials?.projectId ?? 'digits, from Stark'}
+            disabled={!usable}
+            width="wide"
+          />
+        </div>
         {credentials && (
           <SavedKey credentials={credentials} projectId={projectId.trim()} invalid={!!error} />
         )}

@@ -37,7 +37,7 @@ export function SavedKey({
   return (
     <div className="subsection saved-key" data-testid="saved-key">
       <h3>Saved key</h3>
-      <dl className="facts">
+      <dl className="key-facts">
         <div>
           <dt>Project id</dt>
           <dd data-testid="saved-project-id">
@@ -82,7 +82,7 @@ export function SavedKey({
           {credentials.publicKeyPem}
         </pre>
       </div>
-      <ol className="steps">
+      <ol className="register-steps">
         <li>
           Open the Stark sandbox web console (
           <a href={STARK_SANDBOX_CONSOLE} target="_blank" rel="noreferrer">
