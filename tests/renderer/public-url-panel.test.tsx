@@ -186,9 +186,7 @@ describe('the Public webhook URL panel: the choice', () => {
     fireEvent.keyDown(dialog, { key: 'Escape' })
     expect(switches(host.calls)).toEqual([])
     await act(async () => fireEvent.click(within(panel()).getByRole('button', { name: 'Apply' })))
-    await act(async () =>
-      fireEvent.click(screen.getByRole('button', { name: 'Apply and restart' }))
-    )
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Restart with it' })))
     expect(switches(host.calls)).toEqual([
       { environment: 'emulator', publicUrl: { mode: 'public-url', url: 'https://me.ngrok.app' } }
     ])

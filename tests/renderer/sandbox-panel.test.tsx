@@ -190,7 +190,7 @@ describe('the Sandbox panel', () => {
     fireEvent.click(within(panel()).getByRole('button', { name: 'Delete key' }))
     dialog = screen.getByRole('dialog', { name: 'Delete the saved key?' })
     await act(async () =>
-      fireEvent.click(within(dialog).getByRole('button', { name: 'Delete key' }))
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Yes, delete it' }))
     )
     expect(host.calls.filter((c) => c.name === 'keys:delete')).toHaveLength(1)
     expect(within(panel()).queryByTestId('saved-key')).toBeNull()

@@ -132,7 +132,7 @@ function PublicUrlForm({ choice }: { choice: PublicUrlChoice | null }): React.JS
       {confirming && (
         <ConfirmDialog
           title="Restart the engine with this public URL?"
-          confirmLabel="Apply and restart"
+          confirmLabel="Restart with it"
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
             const next = confirming

@@ -105,7 +105,7 @@ export function SavedKey({
       {confirming && (
         <ConfirmDialog
           title="Delete the saved key?"
-          confirmLabel="Delete key"
+          confirmLabel="Yes, delete it"
           variant="danger"
           initialFocus="cancel"
           onCancel={() => setConfirming(false)}
