@@ -153,7 +153,7 @@ describe('the Sandbox panel', () => {
       .getAllByRole('listitem')
       .map((li) => li.textContent)
     expect(steps).toEqual([
-      'Open the Stark sandbox web console (https://web.sandbox.starkbank.com) and sign in.',
+      'Open the Stark sandbox web console (https://sandbox.web.starkbank.com) and sign in.',
       'Menu Integrations, create a project (or edit one) and paste this public key.',
       'Copy the project id Stark shows and save it here.',
       'Press Sandbox above, then Test connection.'

@@ -8,7 +8,7 @@ import { ActionButton } from '../../components/ActionButton'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useApp } from '../../store/context'
 
-export const STARK_SANDBOX_CONSOLE = 'https://web.sandbox.starkbank.com'
+export const STARK_SANDBOX_CONSOLE = 'https://sandbox.web.starkbank.com'
 
 export function SavedKey({
   credentials,
