@@ -39,7 +39,7 @@ describe('the Environment control', () => {
     )
     await flush()
     const badge = screen.getByTestId('environment')
-    expect(badge.textContent).toBe('Sandbox · project 5656')
+    expect(badge.textContent).toBe('Sandbox project 5656')
     expect(badge.className).toMatch(/env-sandbox/)
     expect(
       within(group()).getByRole('button', { name: 'Sandbox' }).getAttribute('aria-pressed')

@@ -14,7 +14,7 @@ import { runningStatus } from './helpers/status'
 
 const flush = (): Promise<void> => act(() => new Promise<void>((r) => setTimeout(r, 0)))
 const panel = (): HTMLElement => screen.getByRole('region', { name: 'Public webhook URL' })
-const chip = (): HTMLElement => panel().querySelector<HTMLElement>('[data-state]')!
+const chip = (): HTMLElement => within(panel()).getByTestId('public-url-state')
 
 const T0 = 1_800_000_000_000
 
@@ -165,7 +165,7 @@ describe('the Public webhook URL panel: the choice', () => {
     await flush()
     fireEvent.click(within(panel()).getByRole('radio', { name: 'My own URL' }))
     fireEvent.change(within(panel()).getByRole('textbox', { name: 'Public URL' }), {
-      target: { value: 'my-laptop' }
+      target: { value: 'http://my-laptop.example' }
     })
     await act(async () => fireEvent.click(within(panel()).getByRole('button', { name: 'Apply' })))
     expect(within(panel()).getByRole('alert').textContent).toMatch(/starting with https:\/\//)
@@ -186,7 +186,9 @@ describe('the Public webhook URL panel: the choice', () => {
     fireEvent.keyDown(dialog, { key: 'Escape' })
     expect(switches(host.calls)).toEqual([])
     await act(async () => fireEvent.click(within(panel()).getByRole('button', { name: 'Apply' })))
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Restart with it' })))
+    await act(async () =>
+      fireEvent.click(screen.getByRole('button', { name: 'Apply and restart' }))
+    )
     expect(switches(host.calls)).toEqual([
       { environment: 'emulator', publicUrl: { mode: 'public-url', url: 'https://me.ngrok.app' } }
     ])

@@ -43,7 +43,10 @@ export function Header(): React.JSX.Element {
           <span className="env-dot" aria-hidden="true" />
           {env === 'emulator' ? 'Emulator' : 'Sandbox'}
           {env === 'sandbox' && status?.target.projectId && (
-            <span className="env-project"> · project {status.target.projectId}</span>
+            <>
+              {' '}
+              <span className="env-project">project {status.target.projectId}</span>
+            </>
           )}
         </span>
       )}

@@ -60,7 +60,8 @@ function PublicUrlForm({ choice }: { choice: PublicUrlChoice | null }): React.JS
       return h ? { mode, host: h } : { mode }
     }
     const u = url.trim()
-    if (!isWebUrl(u)) {
+    // Stark delivers webhooks only to https.
+    if (!isWebUrl(u) || !u.startsWith('https://')) {
       setError('Type the public URL that reaches this computer, starting with https://.')
       return null
     }
@@ -132,7 +133,7 @@ function PublicUrlForm({ choice }: { choice: PublicUrlChoice | null }): React.JS
       {confirming && (
         <ConfirmDialog
           title="Restart the engine with this public URL?"
-          confirmLabel="Restart with it"
+          confirmLabel="Apply and restart"
           onCancel={() => setConfirming(null)}
           onConfirm={() => {
             const next = confirming

@@ -23,11 +23,15 @@ export function PublicUrlState(): React.JSX.Element {
   const now = useWallNow(1000)
 
   return (
-    <div className="public-url-state" data-testid="public-url-state">
+    <div className="public-url-state" data-testid="public-url-status">
       {publicUrl ? (
         <>
           <p className="state-line" aria-live="polite">
-            <span className={`state-chip state-${publicUrl.state}`} data-state={publicUrl.state}>
+            <span
+              className={`state-chip state-${publicUrl.state}`}
+              data-state={publicUrl.state}
+              data-testid="public-url-state"
+            >
               {STATE_TEXT[publicUrl.state]}
             </span>{' '}
             <span className="muted">
