@@ -105,6 +105,9 @@ describe('the Public webhook URL panel: live state', () => {
     )
     expect(chip().textContent).toBe('Down')
     expect(within(panel()).queryByTestId('public-url')).toBeNull()
+    expect(within(panel()).getByTestId('public-url-last').textContent).toBe(
+      'was https://quiet-owl-12.loca.lt'
+    )
     expect(within(panel()).getByTestId('down-reason').textContent).toMatch(/503/)
     expect(within(panel()).getByTestId('next-try').textContent).toBe('next try in 12 s')
     act(() => {

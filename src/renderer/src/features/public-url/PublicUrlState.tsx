@@ -52,6 +52,11 @@ export function PublicUrlState(): React.JSX.Element {
           )}
           {publicUrl.state === 'down' && (
             <>
+              {publicUrl.url && (
+                <p className="muted public-url" data-testid="public-url-last">
+                  was {publicUrl.url}
+                </p>
+              )}
               {publicUrl.reason && (
                 <p className="control-msg control-error" data-testid="down-reason">
                   {publicUrl.reason}
