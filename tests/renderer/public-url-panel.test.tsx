@@ -128,6 +128,14 @@ describe('the Public webhook URL panel: live state', () => {
     )
   })
 
+  it('When a public URL is configured, Then the header shows its state too, where the audience looks; when off, nothing', () => {
+    render(tunnel({ state: 'down', reason: 'the service answered 503' }))
+    expect(screen.getByTestId('header-public-url').textContent).toBe('Down')
+    cleanup()
+    render(runningStatus({ webhook: { listening: true, url: null, rejected: 0 } }))
+    expect(screen.queryByTestId('header-public-url')).toBeNull()
+  })
+
   it('When the status changes state, Then the chip follows it', () => {
     const { store } = render(tunnel({ state: 'up', url: 'https://a.loca.lt', lastCheckAt: T0 }))
     act(() => store.setState({ status: tunnel({ state: 'stopped' }) }))

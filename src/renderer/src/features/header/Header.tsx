@@ -12,6 +12,7 @@ import { ControlMessage } from '../../components/ControlMessage'
 import { EnvironmentSwitch } from '../environment/EnvironmentSwitch'
 import { ExportButton } from './ExportButton'
 import { ThemePicker } from './ThemePicker'
+import { STATE_TEXT } from '../public-url/PublicUrlState'
 
 const PHASE_TEXT = {
   idle: 'Idle',
@@ -70,6 +71,16 @@ export function Header(): React.JSX.Element {
             )}
           </dd>
         </div>
+        {live?.publicUrl && (
+          <div>
+            <dt>Public URL</dt>
+            <dd data-testid="header-public-url">
+              <span className={`state-chip state-${live.publicUrl.state}`}>
+                {STATE_TEXT[live.publicUrl.state]}
+              </span>
+            </dd>
+          </div>
+        )}
         <div>
           <dt>Stark time</dt>
           <dd data-testid="stark-time" className="mono">

@@ -7,7 +7,7 @@ import type { PublicUrlStatus } from '../../../../shared/contract'
 import { useApp } from '../../store/context'
 import { secondsBetween, useWallNow } from '../../store/wall-clock'
 
-const STATE_TEXT: Record<PublicUrlStatus['state'], string> = {
+export const STATE_TEXT: Record<PublicUrlStatus['state'], string> = {
   connecting: 'Connecting',
   up: 'Up',
   down: 'Down',
