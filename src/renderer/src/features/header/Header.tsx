@@ -12,7 +12,7 @@ import { ControlMessage } from '../../components/ControlMessage'
 import { EnvironmentSwitch } from '../environment/EnvironmentSwitch'
 import { ExportButton } from './ExportButton'
 import { ThemePicker } from './ThemePicker'
-import { STATE_TEXT } from '../public-url/PublicUrlState'
+import { STATE_TEXT } from '../public-url/public-url-labels'
 
 const PHASE_TEXT = {
   idle: 'Idle',

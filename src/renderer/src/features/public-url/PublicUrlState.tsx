@@ -5,14 +5,9 @@
  */
 import type { PublicUrlStatus } from '../../../../shared/contract'
 import { useApp } from '../../store/context'
+import { STATE_TEXT } from './public-url-labels'
 import { secondsBetween, useWallNow } from '../../store/wall-clock'
 
-export const STATE_TEXT: Record<PublicUrlStatus['state'], string> = {
-  connecting: 'Connecting',
-  up: 'Up',
-  down: 'Down',
-  stopped: 'Stopped'
-}
 
 export const OFF_TEXT =
   "Stark's webhooks reach this computer only from the emulator; the sandbox is caught up by polling."
