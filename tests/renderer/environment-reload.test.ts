@@ -109,4 +109,18 @@ describe('a switch to another state folder', () => {
     expect(store.getState().journal).toBe(buffer)
     expect(host.calls.filter((c) => c.name === 'session:ready')).toHaveLength(1)
   })
+
+  it('When the engine restarts in the same folder, Then the page asks for what it wrote while starting, after the last entry it holds', async () => {
+    const { host, store } = await started()
+    const before = store.getState().journal
+    const readies = (): unknown[] =>
+      host.calls.filter((c) => c.name === 'session:ready').map((c) => c.args)
+    host.push('status', { ...emulator, phase: 'stopping' })
+    host.push('status', { ...emulator, phase: 'starting' })
+    host.push('status', emulator)
+    await flush()
+    expect(store.getState().journal).toBe(before)
+    expect(readies()).toEqual([{ afterSeq: 0 }, { afterSeq: before.lastSeq }])
+    expect(store.getState().journal.entries).toHaveLength(recordedEntries.length)
+  })
 })

@@ -135,7 +135,11 @@ test('When sandbox credentials are set up in the page, Then the sandbox runs, it
   await expect(page.getByText(/registered/i).first()).toBeVisible()
   // The drop is on the record, as the journal says it.
   await page.getByRole('searchbox', { name: 'Filter' }).fill('tunnel')
-  await expect(page.getByText(/tunnel .*down|tunnel down/i).first()).toBeVisible()
+  const log = page.getByRole('log', { name: 'Live log' })
+  // Written while the engine restarted with the tunnel, and after the drop: all in the live log.
+  await expect(log.getByText(/tunnel: connecting/).first()).toBeVisible()
+  await expect(log.getByText(/tunnel up at/).first()).toBeVisible()
+  await expect(log.getByText(/tunnel down/).first()).toBeVisible()
 
   // Nothing of the private key ever reached the page.
   const key = await readFile(host.keyFile, 'utf8')

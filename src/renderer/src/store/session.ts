@@ -38,6 +38,10 @@ export function connectSession(store: AppStore, deps: SessionDeps): () => void {
       })
       // Another state folder is another environment's run: start over on its journal.
       if (previous && previous.stateDir !== status.stateDir) void reload(store)
+      // The same folder's engine started again (a public URL applied, Try again): its journal
+      // goes on from where this page is, and what it wrote while starting is asked for.
+      else if (previous && previous.phase !== 'running' && status.phase === 'running')
+        void store.getState().api.session.ready({ afterSeq: store.getState().journal.lastSeq })
     })
   ]
 
