@@ -141,6 +141,14 @@ test('When sandbox credentials are set up in the page, Then the sandbox runs, it
   await expect(log.getByText(/tunnel up at/).first()).toBeVisible()
   await expect(log.getByText(/tunnel down/).first()).toBeVisible()
 
+  // `npm run screenshots` keeps this moment for the README: the sandbox, its tunnel up, its log.
+  if (process.env['SCREENSHOTS']) {
+    await page.getByRole('region', { name: 'Public webhook URL' }).scrollIntoViewIfNeeded()
+    await page.screenshot({
+      path: join(ROOT, 'docs/screenshots/sandbox-tunnel-1280x800-light.png')
+    })
+  }
+
   // Nothing of the private key ever reached the page.
   const key = await readFile(host.keyFile, 'utf8')
   const body = key.split('\n').filter((l) => l && !l.startsWith('-----'))
