@@ -207,7 +207,11 @@ describe('environments through the contract', () => {
     expect(failed.environment).toBe('sandbox')
     const status = environments.status()
     expect(status.phase).toBe('failed')
-    expect(status.error?.message).toBeTruthy()
+    // Said as Test connection says it, not as a network problem.
+    expect(status.error).toMatchObject({
+      code: 'refused',
+      message: expect.stringMatching(/Stark did not accept the key for project \d+/)
+    })
     const report = await ok<{ ok: boolean; kind?: string; message?: string }>('connection:test')
     expect(report.ok).toBe(false)
     expect(report.message).toMatch(/project|key/i)

@@ -125,7 +125,7 @@ describe('the Environment control', () => {
     expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Project id' }))
   })
 
-  it('When the engine failed, Then its message is in the run panel with Try again, which restarts the same environment', async () => {
+  it('When the engine failed, Then its message tops the stage with Try again, which restarts the same environment', async () => {
     const { host } = renderApp(
       recordedEntries,
       runningStatus({
@@ -135,7 +135,8 @@ describe('the Environment control', () => {
     )
     await flush()
     host.answer('environment:switch', () => ok(emulatorView()))
-    const run = screen.getByRole('region', { name: 'Run' })
+    const run = screen.getByRole('region', { name: 'Progress' })
+    expect(within(screen.getByRole('region', { name: 'Run' })).queryByRole('alert')).toBeNull()
     expect(within(run).getByRole('alert').textContent).toBe(
       'Another process holds the folder. Close it.'
     )

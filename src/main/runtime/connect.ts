@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { randomInt } from 'node:crypto'
 import { AppError, isAppError } from '../../shared/errors'
 import { startEmulator, type Emulator } from '../emulator/emulator'
+import { describeStarkFailure } from '../stark/failure-words'
+import { fingerprintOf, publicKeyOf } from '../stark/keys'
 import { disconnectStark } from '../stark/sdk'
 import {
   connectEmulator,
@@ -103,6 +105,22 @@ export function openSandbox(
   }
 }
 
+/** A key or project Stark refused, in the words of "Test connection"; undefined for other failures. */
+function refusedByStark(
+  choice: Extract<TargetChoice, { kind: 'sandbox' }>,
+  error: unknown,
+  stateDir: string
+): AppError | undefined {
+  const { kind, message } = describeStarkFailure(error, 'checking the project and its key', {
+    projectId: choice.projectId,
+    fingerprint: fingerprintOf(publicKeyOf(choice.privateKeyPem))
+  })
+  if (!['credentials', 'permission', 'refused', 'tls'].includes(kind)) return undefined
+  return new AppError('refused', `${message} Nothing in ${stateDir} was changed.`, {
+    cause: error
+  })
+}
+
 async function connectToSandbox(
   deps: ConnectDeps,
   choice: Extract<TargetChoice, { kind: 'sandbox' }>
@@ -117,8 +135,9 @@ async function connectToSandbox(
       attempts: Math.min(deps.retry.attempts ?? 3, 3)
     })
   } catch (error) {
-    const code = networkCode((error as { cause?: unknown }).cause)
-    if (!code) throw error
+    const original = (error as { cause?: unknown }).cause ?? error
+    const code = networkCode(original)
+    if (!code) throw refusedByStark(choice, original, deps.stateDir) ?? error
     throw new AppError(
       'unavailable',
       `Cannot reach the Stark sandbox at sandbox.api.starkbank.com (${code}${code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? ': the name does not resolve' : ''}). Check the internet connection and any proxy settings (HTTPS_PROXY), then start again: nothing in ${deps.stateDir} is lost.`,

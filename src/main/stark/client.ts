@@ -113,7 +113,9 @@ export async function collectAll<T>(query: unknown): Promise<T[]> {
   return items as T[]
 }
 
-type RawRequest = { get(path: string, query: object): Promise<{ content: unknown }> }
+type RawRequest = {
+  get(path: string, query: object): Promise<{ status?: number; content: unknown }>
+}
 
 /** Stark lists at most 100 per page and ids travel in the URL: ask for them 100 at a time. */
 const ID_CHUNK = 100
@@ -165,8 +167,18 @@ export function sdkClient(sdk: StarkSdk): StarkClient {
       // `request` exists at run time but is missing from the SDK's index typings.
       const raw = (sdk as unknown as { request: RawRequest }).request
       const response = await raw.get('public-key', { limit: 1 })
-      const content = (response.content as { publicKeys?: { content?: string }[] }).publicKeys?.[0]
-        ?.content
+      const body = response.content as {
+        publicKeys?: { content?: string }[]
+        errors?: { code?: string; message?: string }[]
+      }
+      // starkcore fetches this route with throwError=false: a refusal is given the shape the SDK's
+      // other calls throw, so that retries and the failure words treat it alike.
+      if (response.status !== undefined && response.status !== 200)
+        throw Object.assign(new Error(`public-key answered ${response.status}`), {
+          status: response.status,
+          errors: Array.isArray(body?.errors) ? body.errors : undefined
+        })
+      const content = body?.publicKeys?.[0]?.content
       if (!content) throw new Error('Stark answered the public-key request without a key')
       return content
     },

@@ -24,32 +24,6 @@ const ACTIONS: Record<ConnectionStep, string> = {
   webhooks: 'listing the webhooks'
 }
 
-type RawGet = (path: string, query: object) => Promise<{ status?: number; content: unknown }>
-
-/**
- * The raw `request.get` the SDK offers for the public key does not throw on 4xx/5xx (starkcore
- * fetches it with throwError=false): its status is checked here, and the failure given the shape the
- * other calls throw, so it is said the same way.
- */
-async function starkPublicKey(sdk: StarkSdk): Promise<string> {
-  const get = (sdk as unknown as { request: { get: RawGet } }).request.get
-  const response = await get('public-key', { limit: 1 })
-  const content = response.content as {
-    publicKeys?: { content?: unknown }[]
-    errors?: { code?: string; message?: string }[]
-  }
-  if (response.status !== undefined && response.status !== 200) {
-    throw Object.assign(new Error(`public-key answered ${response.status}`), {
-      status: response.status,
-      errors: Array.isArray(content?.errors) ? content.errors : undefined
-    })
-  }
-  const key = content?.publicKeys?.[0]?.content
-  if (typeof key !== 'string')
-    throw new Error('Stark answered the public-key request without a key')
-  return key
-}
-
 export async function testConnection(
   sdk: StarkSdk,
   context: { projectId?: string; fingerprint?: string } = {}
@@ -62,7 +36,7 @@ export async function testConnection(
       throw new Error('Stark answered the balance request without an amount')
     }
     step = 'public-key'
-    const starkKey = await starkPublicKey(sdk)
+    const starkKey = await client.fetchPublicKey()
     step = 'webhooks'
     const webhooks = (await client.listWebhooks()).map(({ id, url }) => ({ id, url }))
     return {

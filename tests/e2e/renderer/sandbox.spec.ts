@@ -160,3 +160,34 @@ test('When sandbox credentials are set up in the page, Then the sandbox runs, it
   expect(secret.length).toBeGreaterThan(0)
   for (const line of secret) expect(html).not.toContain(line)
 })
+
+test('When the sandbox cannot start with a key Stark does not know, Then the stage says why with Try again, and the Emulator’s run is back on switching back', async ({
+  host,
+  page
+}) => {
+  test.setTimeout(120_000)
+  await page.goto(host.url)
+  await page.getByRole('button', { name: 'Start run', exact: true }).click()
+  await expect(page.getByTestId('batch-progress')).toHaveText(/Batch 1 of 8/, { timeout: 20_000 })
+
+  // A key made here and never registered at Stark, for the test's project.
+  await page.getByLabel('Project id').fill(host.projectId)
+  await page.getByRole('button', { name: 'Generate key' }).click()
+  await expect(page.getByRole('button', { name: 'Copy public key' })).toBeVisible()
+  const environment = page.getByRole('group', { name: 'Environment' })
+  await environment.getByRole('button', { name: 'Sandbox' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Switch to Sandbox' }).click()
+  await expect(page.getByTestId('runtime-phase')).toHaveText('Failed', { timeout: 30_000 })
+  const failure = page.getByTestId('runtime-failure')
+  await expect(failure).toBeVisible()
+  await expect(failure.getByRole('alert')).not.toBeEmpty()
+  await expect(failure.getByRole('button', { name: 'Try again' })).toBeVisible()
+
+  await environment.getByRole('button', { name: 'Emulator' }).click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Switch to Emulator' }).click()
+  await expect(page.getByTestId('runtime-phase')).toHaveText('Running', { timeout: 30_000 })
+  await expect(failure).toBeHidden()
+  await expect(page.getByTestId('batch-progress')).toHaveText(/Batch \d of 8/)
+  // The emulator's journal, replayed into the page from its first entry.
+  await expect(page.getByTestId('log-count')).toHaveText(/^[1-9]\d* entries$/)
+})

@@ -6,6 +6,7 @@ import { Panel } from '../../components/Panel'
 import { formatDuration } from '../../lib/format'
 import { useApp } from '../../store/context'
 import { useStarkNow, wallUntil } from '../../store/stark-clock'
+import { RuntimeFailure } from './RuntimeFailure'
 import { Timeline } from './Timeline'
 import type { SimulatorSnapshot } from '../../../../shared/snapshot'
 
@@ -14,10 +15,13 @@ export function Progress(): React.JSX.Element {
   const now = useStarkNow(250)
   const journal = useApp((s) => s.journal)
   useApp((s) => s.journalVersion) // the stop reason arrives with the entries
+  const failed = useApp((s) => s.status?.phase === 'failed' && s.connection.state !== 'lost')
 
   return (
     <Panel title="Progress" className="progress-panel" hideTitle>
-      {!run ? (
+      {/* At the top of the stage, where everyone looks: a failed engine explains itself here. */}
+      <RuntimeFailure />
+      {failed ? null : !run ? (
         <p className="empty">No run yet. Set the plan and press Start run.</p>
       ) : (
         <>

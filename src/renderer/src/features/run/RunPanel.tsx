@@ -7,7 +7,6 @@ import { Panel } from '../../components/Panel'
 import { useApp } from '../../store/context'
 import { OneInvoiceForm } from './OneInvoiceForm'
 import { PlanForm } from './PlanForm'
-import { RuntimeFailure } from './RuntimeFailure'
 
 export function RunPanel(): React.JSX.Element {
   const run = useApp((s) => s.snapshot?.run ?? null)
@@ -20,7 +19,6 @@ export function RunPanel(): React.JSX.Element {
 
   return (
     <Panel title="Run" className="run-panel">
-      <RuntimeFailure />
       {!run && (
         <p className="run-line run-invite" data-testid="run-invite">
           No run yet: check the plan below and press <strong>Start run</strong>.

@@ -1,6 +1,7 @@
 /**
- * The engine failed to start (or stopped on an error): what went wrong and what to do, where the run
- * controls are, with Try again (the same environment, started afresh).
+ * The engine failed to start (or stopped on an error): what went wrong and what to do, at the top of
+ * the stage (the sidebar may be scrolled to another panel), with Try again (the same environment,
+ * started afresh).
  */
 import { ActionButton } from '../../components/ActionButton'
 import { useApp } from '../../store/context'
