@@ -1,0 +1,117 @@
+/**
+ * Review of issue 9: a switch that arrives while the first start is still reading the saved key
+ * (the OS keychain may be asking the user) must not leave two runtimes behind, one of them running
+ * after the environments have stopped (its folder locked, its webhook server listening).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createEnvironments, type Environments } from '../../src/main/app/environments'
+import { memoryChoice } from '../../src/main/app/prefs'
+import { createRuntime, type Runtime } from '../../src/main/runtime/runtime'
+import { createKeyStore, type KeyStore } from '../../src/main/secrets/key-store'
+import { memoryStore } from '../../src/main/secrets/kv-store'
+import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
+import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
+import { generateKeyPair } from '../../src/main/stark/keys'
+import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
+
+describe('environments: a switch during the first start', () => {
+  let dir: string | undefined
+  let environments: Environments | undefined
+  const created: Runtime[] = []
+  // The "sandbox": an emulator behind TLS as sandbox.api.starkbank.com (no real network).
+  const sandboxKey = generateKeyPair()
+  let stark: Emulator
+  let front: TlsEmulator
+  let projectId: string
+  beforeAll(async () => {
+    stark = await startEmulator({ speed: 0, seed: 3 })
+    projectId = stark.registerProject(sandboxKey.publicPem)
+    front = await startTlsEmulator(stark.port)
+  })
+
+  afterAll(async () => {
+    await environments?.stop()
+    // Whatever the manager lost track of, so that the test does not leak a running runtime.
+    await Promise.all(created.map((r) => r.stop().catch(() => undefined)))
+    if (dir) await rm(dir, { recursive: true, force: true })
+    await front?.close()
+    await stark?.stop()
+  })
+
+  const slowKeys = async (): Promise<{ keys: KeyStore; release: () => void }> => {
+    const store = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    await store.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    // The keychain answers only when the test says so (on macOS, after the user's "Allow").
+    const keys: KeyStore = {
+      ...store,
+      credentials: async () => {
+        await gate
+        return store.credentials()
+      }
+    }
+    return { keys, release }
+  }
+  const manager = (base: string, keys: KeyStore): Environments =>
+    createEnvironments({
+      baseDir: base,
+      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
+      keys,
+      speed: 0,
+      createRuntime: (options) => {
+        const runtime = createRuntime({
+          ...options,
+          target:
+            options.target.kind === 'sandbox'
+              ? { ...options.target, testTrust: front.trust() }
+              : options.target,
+          seed: 5,
+          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
+          stopStepMs: 3_000
+        })
+        created.push(runtime)
+        return runtime
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+  const stillRunning = (): string[] =>
+    created
+      .filter((r) => r.phase === 'running' || r.phase === 'starting')
+      .map((r) => `${r.target.label} in ${r.stateDir}`)
+
+  it('Given a slow key read at startup, When the app quits meanwhile, Then no runtime starts after stop()', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'ssim-env-quit-'))
+    const { keys, release } = await slowKeys()
+    const quitting = manager(base, keys)
+    try {
+      const starting = quitting.start()
+      await quitting.stop()
+      release()
+      await starting
+      // Nothing may be started once stop() has returned: this sandbox runs (and holds its folder)
+      // after the window closed.
+      expect(created.map((r) => `${r.target.label}: ${r.phase}`)).toEqual([])
+    } finally {
+      await Promise.all(created.map((r) => r.stop().catch(() => undefined)))
+      await rm(base, { recursive: true, force: true })
+    }
+  }, 30_000)
+
+  it('Given the sandbox chosen last time and a slow key read, When the user switches to the emulator meanwhile, Then stop() leaves no runtime running', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-race-'))
+    const { keys, release } = await slowKeys()
+    environments = manager(dir, keys)
+    const starting = environments.start()
+    await environments.switchTo({ environment: 'emulator' })
+    expect(environments.status()).toMatchObject({ phase: 'running', environment: 'emulator' })
+    release()
+    await starting
+
+    await environments.stop()
+    expect(stillRunning()).toEqual([])
+  }, 30_000)
+})
