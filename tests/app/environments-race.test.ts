@@ -5,6 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
@@ -113,5 +114,90 @@ describe('environments: a switch during the first start', () => {
 
     await environments.stop()
     expect(stillRunning()).toEqual([])
+  }, 30_000)
+})
+
+describe('environments: Test connection on a failed sandbox while switching', () => {
+  const sandboxKey = generateKeyPair()
+  let stark: Emulator
+  let front: TlsEmulator
+  let dir: string
+  let environments: Environments | undefined
+  // Between the sandbox agent and the TLS front: refuses, holds, or passes connections.
+  let mode: 'refuse' | 'hold' | 'pass' = 'refuse'
+  const held: Socket[] = []
+  let proxy: Server
+
+  beforeAll(async () => {
+    stark = await startEmulator({ speed: 0, seed: 3 })
+    front = await startTlsEmulator(stark.port)
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-test-race-'))
+    proxy = createServer((socket) => {
+      if (mode === 'refuse') return socket.destroy()
+      if (mode === 'hold') return void held.push(socket)
+      const upstream = connect(front.trust().connectTo.port, '127.0.0.1')
+      socket.pipe(upstream).pipe(socket)
+      socket.on('error', () => upstream.destroy())
+      upstream.on('error', () => socket.destroy())
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  })
+  afterAll(async () => {
+    await environments?.stop()
+    held.forEach((s) => s.destroy())
+    await new Promise((resolve) => proxy.close(resolve))
+    await front?.close()
+    await stark?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('Given a sandbox whose start failed, When Test connection is pending and the user switches to the emulator, Then the emulator keeps its Stark connection', async () => {
+    const projectId = stark.registerProject(sandboxKey.publicPem)
+    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    const port = (proxy.address() as AddressInfo).port
+    environments = createEnvironments({
+      baseDir: dir,
+      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
+      keys,
+      speed: 0,
+      createRuntime: (options) =>
+        createRuntime({
+          ...options,
+          target:
+            options.target.kind === 'sandbox'
+              ? {
+                  ...options.target,
+                  testTrust: { ...front.trust(), connectTo: { host: '127.0.0.1', port } }
+                }
+              : options.target,
+          seed: 5,
+          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
+          stopStepMs: 3_000
+        }),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+    await environments.start()
+    expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
+
+    // The user asks why: Test connection connects the SDK just for itself; Stark is slow to answer.
+    mode = 'hold'
+    const testing = environments.testConnection().catch((error: Error) => error)
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    // Meanwhile the presenter gives up and goes back to the emulator.
+    await environments.switchTo({ environment: 'emulator' })
+    expect(environments.status()).toMatchObject({
+      phase: 'running',
+      environment: 'emulator',
+      error: null
+    })
+    mode = 'pass'
+    held.forEach((s) => s.destroy())
+    await testing
+
+    // The emulator's engine must still reach its Stark (the test must not have cleared the SDK's
+    // process-wide user and agent under it).
+    const report = await environments.testConnection()
+    expect(report).toMatchObject({ ok: true })
   }, 30_000)
 })
