@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os'
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { downloadHost } from '../../src/main/app/download-host'
+import { environmentHandlers } from '../../src/main/app/environment-handlers'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
-import { memoryChoice } from '../../src/main/app/prefs'
+import { confPrefs, memoryChoice } from '../../src/main/app/prefs'
 import { createRuntime, type Runtime } from '../../src/main/runtime/runtime'
 import { createKeyStore, type KeyStore } from '../../src/main/secrets/key-store'
 import { memoryStore } from '../../src/main/secrets/kv-store'
@@ -199,5 +201,73 @@ describe('environments: Test connection on a failed sandbox while switching', ()
     // process-wide user and agent under it).
     const report = await environments.testConnection()
     expect(report).toMatchObject({ ok: true })
+  }, 30_000)
+})
+
+describe('environments: the key changed while a switch to the sandbox is under way', () => {
+  const sandboxKey = generateKeyPair()
+  let stark: Emulator
+  let front: TlsEmulator
+  let dir: string
+  let environments: Environments | undefined
+
+  beforeAll(async () => {
+    stark = await startEmulator({ speed: 0, seed: 3 })
+    front = await startTlsEmulator(stark.port)
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-key-race-'))
+  })
+  afterAll(async () => {
+    await environments?.stop()
+    await front?.close()
+    await stark?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('Given a switch to the sandbox stopping the emulator, When the key is deleted meanwhile, Then the delete is refused (the sandbox starts with that key)', async () => {
+    const projectId = stark.registerProject(sandboxKey.publicPem)
+    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    let deleted: Promise<unknown> | undefined
+    const late: { handlers?: ReturnType<typeof environmentHandlers> } = {}
+    environments = createEnvironments({
+      baseDir: dir,
+      choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
+      keys,
+      speed: 0,
+      createRuntime: (options) => {
+        // The sandbox's runtime exists (the key is read) and the emulator is about to stop: the
+        // user deletes the key now (another dashboard tab, or the Sandbox panel still open).
+        if (options.target.kind === 'sandbox') deleted = late.handlers?.['keys:delete']()
+        return createRuntime({
+          ...options,
+          target:
+            options.target.kind === 'sandbox'
+              ? { ...options.target, testTrust: front.trust() }
+              : options.target,
+          seed: 5,
+          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
+          stopStepMs: 3_000
+        })
+      },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+    await environments.start()
+    late.handlers = environmentHandlers({
+      info: { name: 'test', version: '0', host: 'dashboard' },
+      status: environments.status,
+      live: environments.live,
+      prefs: confPrefs(dir),
+      host: downloadHost(),
+      environments,
+      keys
+    })
+    await environments.switchTo({ environment: 'sandbox' })
+    expect(deleted).toBeDefined()
+    const answer = await deleted
+    expect({
+      answer,
+      running: environments.status().phase,
+      keyShown: (await keys.view()) !== undefined
+    }).toMatchObject({ answer: { ok: false, code: 'run_active' }, keyShown: true })
   }, 30_000)
 })
