@@ -271,3 +271,66 @@ describe('environments: the key changed while a switch to the sandbox is under w
     }).toMatchObject({ answer: { ok: false, code: 'run_active' }, keyShown: true })
   }, 30_000)
 })
+
+describe('environments: the CLI started on the sandbox with --state-dir', () => {
+  const sandboxKey = generateKeyPair()
+  let stark: Emulator
+  let front: TlsEmulator
+  let dir: string
+  let environments: Environments | undefined
+  let initial: Runtime | undefined
+
+  beforeAll(async () => {
+    stark = await startEmulator({ speed: 0, seed: 3 })
+    front = await startTlsEmulator(stark.port)
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-cli-dir-'))
+  })
+  afterAll(async () => {
+    await environments?.stop()
+    await initial?.stop()
+    await front?.close()
+    await stark?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('Given the sandbox run in the folder the user named, When the page switches to the emulator and back, Then the sandbox resumes in that folder', async () => {
+    const projectId = stark.registerProject(sandboxKey.publicPem)
+    const target = {
+      kind: 'sandbox' as const,
+      projectId,
+      privateKeyPem: sandboxKey.privatePem,
+      testTrust: front.trust()
+    }
+    const build: Parameters<typeof createEnvironments>[0]['createRuntime'] = (options) =>
+      createRuntime({
+        ...options,
+        target:
+          options.target.kind === 'sandbox'
+            ? { ...options.target, testTrust: front.trust() }
+            : options.target,
+        seed: 5,
+        retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
+        stopStepMs: 3_000
+      })
+    // As src/cli/headless.ts does for `--private-key k --project-id p --state-dir <dir>/my-run --ui`.
+    const named = join(dir, 'my-run')
+    initial = createRuntime({ target, stateDir: named, seed: 5, stopStepMs: 3_000 })
+    await initial.start()
+    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    environments = createEnvironments({
+      baseDir: dir,
+      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
+      keys,
+      speed: 0,
+      createRuntime: build,
+      initial,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+    // What the switch dialog names as the folder the sandbox's run stays in.
+    expect.soft((await environments.view()).stateDirs.sandbox).toBe(named)
+    await environments.switchTo({ environment: 'emulator' })
+    await environments.switchTo({ environment: 'sandbox' })
+    expect(environments.status()).toMatchObject({ phase: 'running', stateDir: named })
+  }, 30_000)
+})
