@@ -12,6 +12,7 @@ import { downloadHost } from '../../src/main/app/download-host'
 import { environmentHandlers } from '../../src/main/app/environment-handlers'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
 import { confPrefs, memoryChoice } from '../../src/main/app/prefs'
+import { checkConnection } from '../../src/main/runtime/connection-check'
 import { createRuntime, type Runtime } from '../../src/main/runtime/runtime'
 import { createKeyStore, type KeyStore } from '../../src/main/secrets/key-store'
 import { memoryStore } from '../../src/main/secrets/kv-store'
@@ -332,5 +333,92 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
     await environments.switchTo({ environment: 'emulator' })
     await environments.switchTo({ environment: 'sandbox' })
     expect(environments.status()).toMatchObject({ phase: 'running', stateDir: named })
+  }, 30_000)
+})
+
+describe('environments: Test connection after the key was replaced', () => {
+  const sandboxKey = generateKeyPair()
+  let stark: Emulator
+  let front: TlsEmulator
+  let dir: string
+  let environments: Environments | undefined
+  let refuse = true
+  let proxy: Server
+
+  beforeAll(async () => {
+    stark = await startEmulator({ speed: 0, seed: 3 })
+    front = await startTlsEmulator(stark.port)
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-test-key-'))
+    proxy = createServer((socket) => {
+      if (refuse) return socket.destroy()
+      const upstream = connect(front.trust().connectTo.port, '127.0.0.1')
+      socket.pipe(upstream).pipe(socket)
+      socket.on('error', () => upstream.destroy())
+      upstream.on('error', () => socket.destroy())
+    })
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  })
+  afterAll(async () => {
+    await environments?.stop()
+    await new Promise((resolve) => proxy.close(resolve))
+    await front?.close()
+    await stark?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('Given a sandbox whose start failed, When the user saves another key and tests the connection, Then the saved key is tested', async () => {
+    const projectId = stark.registerProject(sandboxKey.publicPem)
+    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    const port = (proxy.address() as AddressInfo).port
+    environments = createEnvironments({
+      baseDir: dir,
+      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
+      keys,
+      speed: 0,
+      createRuntime: (options) =>
+        createRuntime({
+          ...options,
+          target:
+            options.target.kind === 'sandbox'
+              ? {
+                  ...options.target,
+                  testTrust: { ...front.trust(), connectTo: { host: '127.0.0.1', port } }
+                }
+              : options.target,
+          seed: 5,
+          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
+          stopStepMs: 3_000
+        }),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+    await environments.start()
+    expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
+
+    // Not running, so the key may be replaced (environment-handlers.ts `changeable`): the user
+    // pastes another key, one this project does not know.
+    const other = generateKeyPair()
+    const saved = await keys.save({ projectId, privateKeyPem: other.privatePem })
+    refuse = false
+    const report = await environments.testConnection()
+    // The answer must be about the key now saved (Stark refuses it), not the one the failed
+    // runtime was built with.
+    expect({ saved: saved.fingerprint, report }).toMatchObject({ report: { ok: false } })
+  }, 30_000)
+
+  it('(the premise) Stark refuses that other key for this project', async () => {
+    const projectId = stark.registerProject(generateKeyPair().publicPem)
+    const report = await checkConnection({
+      choice: {
+        kind: 'sandbox',
+        projectId,
+        privateKeyPem: generateKeyPair().privatePem,
+        testTrust: front.trust()
+      },
+      connection: undefined,
+      slotFree: true,
+      realTime: () => Date.now()
+    })
+    expect(report).toMatchObject({ ok: false })
   }, 30_000)
 })
