@@ -238,7 +238,7 @@ describe('environments: the key changed while a switch to the sandbox is under w
       createRuntime: (options) => {
         // The sandbox's runtime exists (the key is read) and the emulator is about to stop: the
         // user deletes the key now (another dashboard tab, or the Sandbox panel still open).
-        if (options.target.kind === 'sandbox') deleted = late.handlers?.['keys:delete']()
+        if (options.target.kind === 'sandbox') deleted = late.handlers?.['keys:delete'](undefined)
         return createRuntime({
           ...options,
           target:
