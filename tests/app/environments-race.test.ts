@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os'
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDispatch } from '../../src/main/app/dispatch'
 import { downloadHost } from '../../src/main/app/download-host'
 import { environmentHandlers } from '../../src/main/app/environment-handlers'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
+import { createHandlers } from '../../src/main/app/handlers'
 import { confPrefs, memoryChoice } from '../../src/main/app/prefs'
 import { checkConnection } from '../../src/main/runtime/connection-check'
 import { createRuntime, type Runtime } from '../../src/main/runtime/runtime'
@@ -420,5 +422,53 @@ describe('environments: Test connection after the key was replaced', () => {
       realTime: () => Date.now()
     })
     expect(report).toMatchObject({ ok: false })
+  }, 30_000)
+})
+
+describe('environments: a public URL choice the runtime refuses', () => {
+  let dir: string
+  let environments: Environments | undefined
+
+  afterAll(async () => {
+    await environments?.stop()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('Given the emulator running, When a tunnel host with a path is applied, Then it is refused before the running engine stops', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-bad-host-'))
+    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    const choice = memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } })
+    environments = createEnvironments({
+      baseDir: dir,
+      choice,
+      keys,
+      speed: 0,
+      createRuntime: (options) => createRuntime({ ...options, seed: 5, stopStepMs: 3_000 }),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+    await environments.start()
+    const dispatch = createDispatch(
+      createHandlers({
+        info: { name: 'test', version: '0', host: 'dashboard' },
+        status: environments.status,
+        live: environments.live,
+        prefs: confPrefs(dir),
+        host: downloadHost(),
+        environments,
+        keys
+      })
+    )
+    // The page's own check (isWebUrl) and the contract's schema both let it through.
+    const answer = await dispatch('environment:switch', [
+      {
+        environment: 'emulator',
+        publicUrl: { mode: 'localtunnel', host: 'https://localtunnel.me/tunnels' }
+      }
+    ])
+    expect({
+      answer: { ok: answer.ok, ...(answer.ok ? {} : { code: answer.code }) },
+      phase: environments.status().phase,
+      remembered: choice.read().publicUrl.mode
+    }).toEqual({ answer: { ok: false, code: 'invalid_args' }, phase: 'running', remembered: 'off' })
   }, 30_000)
 })
