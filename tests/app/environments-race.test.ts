@@ -472,3 +472,67 @@ describe('environments: a public URL choice the runtime refuses', () => {
     }).toEqual({ answer: { ok: false, code: 'invalid_args' }, phase: 'running', remembered: 'off' })
   }, 30_000)
 })
+
+describe('environments: a sandbox start that hangs (a network that swallows packets)', () => {
+  const sandboxKey = generateKeyPair()
+  let stark: Emulator
+  let front: TlsEmulator
+  let dir: string
+  let environments: Environments | undefined
+  const held: Socket[] = []
+  let proxy: Server
+
+  beforeAll(async () => {
+    stark = await startEmulator({ speed: 0, seed: 3 })
+    front = await startTlsEmulator(stark.port)
+    dir = await mkdtemp(join(tmpdir(), 'ssim-env-hang-'))
+    proxy = createServer((socket) => void held.push(socket))
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  })
+  afterAll(async () => {
+    held.forEach((s) => s.destroy())
+    await environments?.stop()
+    await new Promise((resolve) => proxy.close(resolve))
+    await front?.close()
+    await stark?.stop()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('Given a switch to the sandbox stuck reaching Stark, When the presenter goes back to the emulator, Then the stuck start is given up and the emulator runs', async () => {
+    const projectId = stark.registerProject(sandboxKey.publicPem)
+    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
+    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    const port = (proxy.address() as AddressInfo).port
+    environments = createEnvironments({
+      baseDir: dir,
+      choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
+      keys,
+      speed: 0,
+      createRuntime: (options) =>
+        createRuntime({
+          ...options,
+          target:
+            options.target.kind === 'sandbox'
+              ? {
+                  ...options.target,
+                  testTrust: { ...front.trust(), connectTo: { host: '127.0.0.1', port } }
+                }
+              : options.target,
+          seed: 5,
+          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
+          stopStepMs: 3_000
+        }),
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+    })
+    await environments.start()
+    const stuck = environments.switchTo({ environment: 'sandbox' }).catch((e: Error) => e)
+    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    const back = await environments
+      .switchTo({ environment: 'emulator' })
+      .then(() => 'switched')
+      .catch((e: Error) => e.message)
+    held.forEach((s) => s.destroy())
+    await stuck
+    expect(back).toBe('switched')
+  }, 30_000)
+})
