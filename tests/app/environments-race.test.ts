@@ -1,7 +1,10 @@
 /**
- * Review of issue 9: a switch that arrives while the first start is still reading the saved key
- * (the OS keychain may be asking the user) must not leave two runtimes behind, one of them running
- * after the environments have stopped (its folder locked, its webhook server listening).
+ * Review of issue 9: the environments manager under overlapping operations, on real runtimes (the
+ * sandbox is an emulator behind TLS as sandbox.api.starkbank.com; a loopback proxy refuses, holds or
+ * passes its connections). Each case failed on main when written: a switch or quit during the first
+ * start, Test connection during a switch, a key change during a switch, the CLI's --state-dir after
+ * a switch back, Test connection after a key change, a tunnel host refused only at start, and a
+ * stuck sandbox start that cannot be left.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
