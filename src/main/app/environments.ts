@@ -24,7 +24,8 @@ import type { TargetChoice } from '../stark/targets'
 import type { ClockSpeed } from '../time/clock'
 import type { HostDeps } from './ports'
 import { runtimePorts, type RuntimePorts } from './runtime-ports'
-import { hideWebhookSecret } from './redact'
+import { hideWebhookSecret, redactSecrets } from './redact'
+import { checkMode } from '../tunnel/manager'
 
 /** What the manager decides; the composition root adds its own (real time, logger, bounds). */
 export type ManagedRuntimeOptions = Pick<
@@ -45,6 +46,8 @@ export interface EnvironmentsOptions {
   emulatorTarget?: Extract<TargetChoice, { kind: 'embedded' | 'external' }>
   /** The emulator environment's exact folder, when the front end was given one (`--state-dir`). */
   emulatorStateDir?: string
+  /** The sandbox's exact folder for one project, when the front end was given one. */
+  sandboxStateDir?: { projectId: string; dir: string }
   choice: ChoiceStore
   keys: KeyStore
   /** Tags this installation's public webhook URLs (see secrets/installation-id.ts). */
@@ -85,11 +88,39 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
     speed: options.speed,
     deferClock: true
   }
+  // A runtime the front end started in a folder it named: coming back to it uses that folder.
+  const initialTarget = options.initial?.target
+  const emulatorStateDir =
+    options.emulatorStateDir ??
+    (initialTarget && isEmulator(initialTarget.kind) ? options.initial?.stateDir : undefined)
+  const sandboxStateDir =
+    options.sandboxStateDir ??
+    (initialTarget?.kind === 'sandbox' && initialTarget.projectId && options.initial
+      ? { projectId: initialTarget.projectId, dir: options.initial.stateDir }
+      : undefined)
+  const sandboxDirOf = (projectId: string): string =>
+    sandboxStateDir?.projectId === projectId
+      ? sandboxStateDir.dir
+      : resolveStateDir(
+          { kind: 'sandbox', projectId, privateKeyPem: '' },
+          { baseDir: options.baseDir }
+        )
   const changeListeners = new Set<() => void>()
   const runtimeListeners = new Set<(runtime: Runtime) => void>()
   let publicUrl = options.choice.read().publicUrl
-  let switching: Promise<EnvironmentView> | undefined
   let stopped = false
+  /**
+   * Start, switches and stop supersede one another: each takes the next generation, and an older
+   * one that wakes up after a newer began (a key read that waited for the keychain, a start stuck
+   * reaching Stark) gives up and stops what it made instead of adopting it. A newer operation never
+   * waits for an older one: the presenter can always go back to the emulator, and quit.
+   */
+  let generation = 0
+  const superseded = (gen: number): boolean => gen !== generation || stopped
+  /** The runtime whose start is under way, given up by a newer operation. */
+  let starting: Runtime | undefined
+  /** Switches to the sandbox under way: its key is in use before it runs. */
+  let sandboxPending = 0
 
   const notify = (): void => {
     for (const listener of changeListeners) listener()
@@ -106,6 +137,30 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
     return { runtime, ports, off: ports.onChange(notify) }
   }
 
+  /** Adopts and starts `runtime` unless a newer operation came; a start given up is no failure. */
+  async function run(runtime: Runtime, gen: number): Promise<void> {
+    if (superseded(gen)) {
+      await runtime.stop()
+      return
+    }
+    current = adopt(runtime)
+    notify()
+    starting = runtime
+    try {
+      await current.ports.start()
+    } finally {
+      if (starting === runtime) starting = undefined
+    }
+    notify()
+  }
+
+  async function release(old: Current | undefined): Promise<void> {
+    if (!old) return
+    old.off()
+    old.ports.close()
+    await old.runtime.stop()
+  }
+
   const publicUrlOptions = (
     choice: PublicUrlChoice
   ): Pick<ManagedRuntimeOptions, 'tunnel' | 'publicUrl' | 'webhookOwner'> => ({
@@ -119,16 +174,21 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
       : {})
   })
 
-  async function runtimeFor(environment: EnvironmentChoice['environment']): Promise<Runtime> {
+  /** Builds the environment's runtime (not started); `gen` gives up once superseded. */
+  async function runtimeFor(
+    environment: EnvironmentChoice['environment'],
+    gen?: number
+  ): Promise<Runtime> {
     if (environment === 'emulator') {
       return options.createRuntime({
         target: emulatorTarget,
         baseDir: options.baseDir,
-        ...(options.emulatorStateDir ? { stateDir: options.emulatorStateDir } : {}),
+        ...(emulatorStateDir ? { stateDir: emulatorStateDir } : {}),
         ...publicUrlOptions(publicUrl)
       })
     }
     const credentials = await options.keys.credentials()
+    if (gen !== undefined && superseded(gen)) throw SUPERSEDED
     if (!credentials)
       throw new AppError(
         'no_credentials',
@@ -146,6 +206,7 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
         privateKeyPem: credentials.privateKey
       },
       baseDir: options.baseDir,
+      stateDir: sandboxDirOf(credentials.projectId),
       ...publicUrlOptions(publicUrl)
     })
   }
@@ -159,49 +220,44 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
     return current
   }
 
-  async function startChosen(): Promise<void> {
+  async function startChosen(gen: number): Promise<void> {
     const environment = options.choice.read().environment
     let runtime: Runtime
     try {
-      runtime = await runtimeFor(environment)
+      runtime = await runtimeFor(environment, gen)
     } catch (error) {
+      if (error === SUPERSEDED) return
       // No credentials for the sandbox chosen last time: the emulator starts, the reason is logged.
       options.logger.warn(`${(error as Error).message} Starting the emulator instead.`)
       options.choice.write({ environment: 'emulator', publicUrl })
-      runtime = await runtimeFor('emulator')
+      runtime = await runtimeFor('emulator', gen)
     }
-    current = adopt(runtime)
-    notify()
-    await current.ports.start()
-    notify()
+    await run(runtime, gen)
   }
 
-  async function doSwitch(choice: EnvironmentChoice): Promise<EnvironmentView> {
+  async function doSwitch(choice: EnvironmentChoice, gen: number): Promise<EnvironmentView> {
     const next = choice.publicUrl ?? publicUrl
+    // Refused before anything stops: a choice the tunnel manager would refuse at start.
+    checkPublicUrl(next)
     const previous = publicUrl
     publicUrl = next
     let runtime: Runtime
     try {
       // Built first: a sandbox without credentials is refused before anything is stopped.
-      runtime = await runtimeFor(choice.environment)
+      runtime = await runtimeFor(choice.environment, gen)
     } catch (error) {
       publicUrl = previous
+      if (error === SUPERSEDED) return view()
       throw error
     }
     options.choice.write({ environment: choice.environment, publicUrl: next })
     const old = current
-    if (old) {
+    if (old)
       options.logger.info(
         `switching to the ${choice.environment}: stopping ${old.runtime.target.label} (its run stays in ${old.runtime.stateDir})`
       )
-      old.off()
-      old.ports.close()
-      await old.runtime.stop()
-    }
-    current = adopt(runtime)
-    notify()
-    await current.ports.start()
-    notify()
+    await release(old)
+    await run(runtime, gen)
     return view()
   }
 
@@ -218,12 +274,7 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
       stateDirs: {
         emulator:
           options.emulatorStateDir ?? resolveStateDir(emulatorTarget, { baseDir: options.baseDir }),
-        sandbox: credentials?.projectId
-          ? resolveStateDir(
-              { kind: 'sandbox', projectId: credentials.projectId, privateKeyPem: '' },
-              { baseDir: options.baseDir }
-            )
-          : null
+        sandbox: credentials?.projectId ? sandboxDirOf(credentials.projectId) : null
       }
     }
   }
@@ -248,32 +299,43 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
     },
     live: () => current?.ports.live(),
     view,
-    start: () => (current ? current.ports.start() : startChosen()),
-    switchTo(choice) {
-      if (stopped) return Promise.reject(new AppError('not_running', 'The app is closing.'))
-      if (switching)
-        return Promise.reject(
-          new AppError(
-            'not_running',
-            'A switch is already under way. Wait until it has finished, then try again.'
-          )
-        )
-      switching = doSwitch(choice).finally(() => (switching = undefined))
-      return switching
+    start() {
+      if (current) return current.ports.start()
+      return startChosen(generation)
+    },
+    async switchTo(choice) {
+      if (stopped) throw new AppError('not_running', 'The app is closing.')
+      const gen = ++generation
+      // A start still under way (stuck reaching Stark) is given up for the newer choice.
+      void starting?.stop()
+      if (choice.environment === 'sandbox') sandboxPending++
+      try {
+        return await doSwitch(choice, gen)
+      } finally {
+        if (choice.environment === 'sandbox') sandboxPending--
+      }
     },
     sandboxInUse() {
+      if (sandboxPending > 0) return true
       if (!current || isEmulator(current.runtime.target.kind)) return false
       return ['starting', 'running', 'stopping'].includes(current.runtime.phase)
     },
     async testConnection() {
-      const report = await requireCurrent().runtime.testConnection()
-      // The webhook's secret path stays off the screen, as everywhere else.
+      const { runtime } = requireCurrent()
+      // A sandbox that is not running (its start failed) is tested with the key saved now, which
+      // the user may have replaced since: a runtime built for the test only, never started.
+      const tested =
+        runtime.phase !== 'running' && runtime.target.kind === 'sandbox'
+          ? await runtimeFor('sandbox')
+          : runtime
+      const report = await tested.testConnection()
+      // The webhook's secret path stays off the screen, and key material out of any message.
       return report.ok
         ? {
             ...report,
             webhooks: report.webhooks.map((w) => ({ ...w, url: hideWebhookSecret(w.url) }))
           }
-        : report
+        : { ...report, message: redactSecrets(report.message) }
     },
     onChange(listener) {
       changeListeners.add(listener)
@@ -285,11 +347,18 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
     },
     async stop() {
       stopped = true
-      await switching?.catch(() => undefined)
-      if (!current) return
-      current.off()
-      current.ports.close()
-      await current.runtime.stop()
+      generation++
+      void starting?.stop()
+      await release(current)
     }
   }
+}
+
+/** Thrown inside an operation a newer one superseded; never leaves this module. */
+const SUPERSEDED = new Error('superseded by a newer operation')
+
+/** The tunnel manager's own rules for a public URL choice, applied before anything is stopped. */
+function checkPublicUrl(choice: PublicUrlChoice): void {
+  if (choice.mode === 'localtunnel') checkMode({ kind: 'localtunnel', host: choice.host })
+  else if (choice.mode === 'public-url') checkMode({ kind: 'public-url', url: choice.url })
 }

@@ -12,7 +12,7 @@ import type { Runtime } from '../runtime/runtime'
 import type { ClockSpeed } from '../time/clock'
 import { starkDocuments } from './documents'
 import type { EmulatorControls, HostDeps, LiveRuntime, SimulatorPort } from './ports'
-import { hideWebhookSecret } from './redact'
+import { hideWebhookSecret, redactSecrets } from './redact'
 import { SpeedHold } from './speed-hold'
 
 export interface RuntimePorts extends Pick<HostDeps, 'status' | 'live'> {
@@ -130,6 +130,7 @@ export function runtimePorts(runtime: Runtime, options: RuntimePortsOptions): Ru
     const publicUrl = status.publicUrl
     return {
       ...status,
+      error: status.error && { ...status.error, message: redactSecrets(status.error.message) },
       webhook: { ...status.webhook, url: hideWebhookSecret(status.webhook.url) },
       clock: { ...status.clock, speed: hold.shown(status.clock.speed) },
       ...(publicUrl?.webhook

@@ -36,10 +36,12 @@ export async function checkConnection(parts: {
       'The engine is not connected to Stark now. Wait until it has started (or start it again), then test the connection.'
     )
   const temporary = openSandbox(choice, parts.realTime)
+  const ours = temporary.sdk.user
   try {
     return await testConnection(temporary.sdk, context)
   } finally {
     temporary.stop()
-    disconnectStark()
+    // A runtime that started meanwhile (a switch) owns the SDK now: it is left alone.
+    if (temporary.sdk.user === ours) disconnectStark()
   }
 }

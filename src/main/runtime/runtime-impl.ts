@@ -7,6 +7,7 @@ import { AppError, isAppError } from '../../shared/errors'
 import type { Logger } from '../engine/context'
 import { createSimulator, type Simulator } from '../engine/simulator'
 import type { Connection } from '../stark/targets'
+import { disconnectStark } from '../stark/sdk'
 import { connect } from './connect'
 import { checkConnection } from './connection-check'
 import { emulatorControls, type EmulatorControls } from './emulator-controls'
@@ -241,7 +242,13 @@ export function createRuntimeImpl(options: RuntimeOptions): Runtime {
 
   async function doStop(): Promise<void> {
     abort.abort()
-    if (phase === 'starting') await starting?.catch(() => undefined)
+    if (phase === 'starting') {
+      // A call stuck reaching Stark (up to its 60 s silence limit) would hold the stop until it
+      // gave up. While this runtime starts it holds the process's SDK slot, so its connections
+      // are cut now: the call fails at once and the start unwinds.
+      if (live === token) disconnectStark()
+      await starting?.catch(() => undefined)
+    }
     if (phase !== 'running') {
       if (phase === 'idle') setPhase('stopped')
       return

@@ -40,7 +40,8 @@ export function environmentSlice(api: RendererApi, set: Set, get: Get): Environm
   /** A key operation's answer replaces what the panel shows; the folder names may follow it. */
   const keyChanged = async (credentials: CredentialsView | null): Promise<void> => {
     const keys = get().keys
-    if (keys) set({ keys: { ...keys, credentials } })
+    // A Test connection's answer was about the key that was there before.
+    set({ connectionReport: null, ...(keys ? { keys: { ...keys, credentials } } : {}) })
     // A refusal for lack of a key no longer holds once the key changed.
     clearControl(set, 'environment:switch')
     await refreshView()

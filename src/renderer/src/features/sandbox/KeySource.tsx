@@ -79,7 +79,12 @@ export function KeySource({
             aria-expanded={pasting}
             aria-controls={pemId}
             aria-disabled={disabled}
-            onClick={() => !disabled && setPasting((p) => !p)}
+            onClick={() => {
+              if (disabled) return
+              // Put away, the pasted text goes too: a private key is not kept in the page.
+              if (pasting) setPem('')
+              setPasting(!pasting)
+            }}
           >
             Paste key
           </button>
