@@ -5,6 +5,7 @@
  * final check), with the batches it issued late counted from its JSON lines.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,6 +14,11 @@ export interface CliRunFigures {
   speed: string
   /** `ready` → `run.completed`: the run itself. */
   runMs: number
+  /**
+   * CPU time the CLI process used (all its threads) from `ready` to `run.completed`: less sensitive
+   * to the machine's load than the wall time. NaN where /proc is not available.
+   */
+  runCpuMs: number
   /** Spawn → exit. */
   processMs: number
   exitCode: number | null
@@ -30,6 +36,20 @@ export interface CliRunFigures {
 }
 
 const PROXY_VARIABLES = /^(https?|all)_proxy$/i
+/** Linux reports CPU time in clock ticks of 10 ms (USER_HZ 100 on every mainstream build). */
+const MS_PER_TICK = 10
+
+/** User + system CPU ms of a live process so far, from /proc (NaN elsewhere). */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_TICK
+  } catch {
+    return Number.NaN
+  }
+}
 const ROOT = join(__dirname, '..')
 
 export async function measureCliRun(
@@ -52,6 +72,8 @@ export async function measureCliRun(
   )
   let readyAt: number | undefined
   let completedAt: number | undefined
+  let readyCpu = Number.NaN
+  let completedCpu = Number.NaN
   const lines: Record<string, unknown>[] = []
   let partial = ''
   let stderr = ''
@@ -68,8 +90,14 @@ export async function measureCliRun(
       } catch {
         continue
       }
-      if (line.type === 'ready') readyAt ??= performance.now()
-      if (line.type === 'run.completed') completedAt ??= performance.now()
+      if (line.type === 'ready' && readyAt === undefined) {
+        readyAt = performance.now()
+        readyCpu = cpuMsOf(child.pid)
+      }
+      if (line.type === 'run.completed' && completedAt === undefined) {
+        completedAt = performance.now()
+        completedCpu = cpuMsOf(child.pid)
+      }
       lines.push(line)
     }
   })
@@ -89,6 +117,7 @@ export async function measureCliRun(
   return {
     speed,
     runMs: readyAt !== undefined && completedAt !== undefined ? completedAt - readyAt : Number.NaN,
+    runCpuMs: completedCpu - readyCpu,
     processMs,
     exitCode,
     completed: completedAt !== undefined,

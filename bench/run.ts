@@ -9,11 +9,13 @@
  *          --journal-entries N (100000) --slow-requests N (2000) --out FILE
  *          --scale-sizes a,b,c (80,320,1280) --scale-speed N|max (max) --scale-interval-minutes N (30)
  *          --scale-only: only the scale part (issue 7)
+ *          --cli-only: only the CLI's full runs at --cli-speeds, --cli-rounds N (3) interleaved
  */
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { measureCliRun } from './cli-full-run'
+import { measureCliRounds, renderCliRounds } from './cli-runs'
 import { measureDeliveries } from './deliveries'
 import { measureFullRun, type FullRunFigures } from './full-run'
 import { measureJournalOpen } from './journal-open'
@@ -51,6 +53,8 @@ async function main(): Promise<void> {
       'scale-speed': { type: 'string', default: 'max' },
       'scale-interval-minutes': { type: 'string', default: '30' },
       'scale-only': { type: 'boolean', default: false },
+      'cli-only': { type: 'boolean', default: false },
+      'cli-rounds': { type: 'string', default: '3' },
       'slow-requests': { type: 'string', default: '2000' },
       out: { type: 'string', default: join(__dirname, 'results', 'latest.json') }
     }
@@ -77,6 +81,13 @@ async function main(): Promise<void> {
     speed: values['scale-speed'],
     intervalMinutes: positive('scale-interval-minutes', values['scale-interval-minutes']),
     progress
+  }
+  if (values['cli-only']) {
+    const rounds = positive('cli-rounds', values['cli-rounds'])
+    const cli = await measureCliRounds({ speeds: cliSpeeds, rounds, seed: 3, progress })
+    await writeResults(values.out, { startedAt: new Date().toISOString(), cli } as never)
+    process.stdout.write(`\n${renderCliRounds(cli)}\n\nwritten to ${values.out}\n`)
+    return
   }
   if (values['scale-only']) {
     const scale = await measureScale(scaleOptions)

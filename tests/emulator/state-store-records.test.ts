@@ -1,10 +1,12 @@
 /**
  * `saveRecords`: what a webhook post waits for. It resolves once the named records, as they are now,
- * are on disk, and at once when they already are, whatever else is still to be written.
+ * are on disk, and at once when they already are, whatever else is still to be written. Lazy
+ * changes (a delivery recorded as accepted) start no commit of their own but ride with the next.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { afterEach, describe, expect, it } from 'vitest'
 import { newState } from '../../src/main/emulator/core'
 import { loadState } from '../../src/main/emulator/persistence'
@@ -58,5 +60,47 @@ describe('saving named records', () => {
     expect(Object.keys(afterFirst)).toEqual(['a'])
     expect(early).toEqual({ aSaved: true, bSaved: false })
     expect(Object.keys((await loadState(file, fresh)).state.webhooks).sort()).toEqual(['a', 'b'])
+  })
+})
+
+describe('lazy changes', () => {
+  it('When a change is lazy, Then it starts no commit of its own: it is written with the next change, and save() waits for it', async () => {
+    // Arrange
+    dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
+    const file = join(dir, 'emulator-state.json')
+    store = await StateStore.open({ file, fresh })
+    const commitsBefore = store.stats().commits
+
+    // Act: a lazy change, turns for a commit to start if it were going to, then an urgent one
+    store.state.webhooks.a = webhook('a')
+    store.mark('webhooks', 'a', true)
+    for (let i = 0; i < 3; i++) await nextTurn()
+    store.state.webhooks.b = webhook('b')
+    store.mark('webhooks', 'b')
+    await store.saveRecords([['webhooks', 'b']])
+    const together = store.stats().commits - commitsBefore
+    const onDisk = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+    store.state.webhooks.c = webhook('c')
+    store.mark('webhooks', 'c', true)
+    await store.save()
+    const afterSave = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+
+    // Assert
+    expect(together).toBe(1)
+    expect(onDisk).toEqual(['a', 'b'])
+    expect(afterSave).toEqual(['a', 'b', 'c'])
+  })
+
+  it('When the store closes with a lazy change pending, Then the change is on disk', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
+    const file = join(dir, 'emulator-state.json')
+    store = await StateStore.open({ file, fresh })
+    store.state.webhooks.a = webhook('a')
+    store.mark('webhooks', 'a', true)
+
+    await store.close()
+    store = undefined
+
+    expect(Object.keys((await loadState(file, fresh)).state.webhooks)).toEqual(['a'])
   })
 })

@@ -1,7 +1,7 @@
 /**
- * The gap between periodic sweeps: it doubles while Stark is quiet, up to 4 intervals, and comes
- * back to the interval as soon as anything happens (pure rule; the sweeps themselves are tested
- * against the emulator in catch-up-grace, recovery and crash-windows).
+ * The gap between periodic sweeps: it doubles while sweeps find nothing missed, up to 4 intervals,
+ * and comes back to the interval as soon as one finds or sees anything (pure rule; the sweeps
+ * themselves are tested against the emulator in catch-up-grace, recovery and crash-windows).
  */
 import { describe, expect, it } from 'vitest'
 import { QuietBackoff, type CatchUpResult } from '../../src/main/engine/catch-up'
@@ -17,32 +17,31 @@ const nothing: CatchUpResult = {
 }
 
 describe('quiet sweeps back off', () => {
-  it('When sweeps find nothing and nothing is journaled, Then the gap doubles up to 4 intervals', () => {
+  it('When sweeps find nothing missed, Then the gap doubles up to 4 intervals', () => {
     const backoff = new QuietBackoff(15 * MINUTE)
     // The first sweep has no earlier one to compare with: it counts as activity.
-    const gaps = [backoff.next(nothing, 7, 7)]
-    for (let i = 0; i < 5; i++) gaps.push(backoff.next(nothing, 7, 7))
+    const gaps = []
+    for (let i = 0; i < 6; i++) gaps.push(backoff.next(nothing))
     expect(gaps.map((g) => g / MINUTE)).toEqual([15, 30, 60, 60, 60, 60])
   })
 
-  it('When something was journaled, found, on its way or the sweep failed, Then the gap is the interval again', () => {
-    const quietFor = (backoff: QuietBackoff, seq: number): void => {
-      backoff.next(nothing, seq, seq)
-      backoff.next(nothing, seq, seq)
-      expect(backoff.next(nothing, seq, seq)).toBe(60 * MINUTE)
+  it('When a sweep found something, saw something on its way or failed, Then the gap is the interval again', () => {
+    const quietFor = (backoff: QuietBackoff): void => {
+      backoff.next(nothing)
+      backoff.next(nothing)
+      expect(backoff.next(nothing)).toBe(60 * MINUTE)
     }
     const cases: [string, (b: QuietBackoff) => number][] = [
-      ['journaled since', (b) => b.next(nothing, 8, 8)],
-      ['found events', (b) => b.next({ ...nothing, events: 1 }, 7, 9)],
-      ['found credits', (b) => b.next({ ...nothing, credits: 1 }, 7, 9)],
-      ['read statuses', (b) => b.next({ ...nothing, statuses: 1 }, 7, 9)],
-      ['events on their way', (b) => b.next({ ...nothing, waiting: 3 }, 7, 7)],
-      ['stopped early', (b) => b.next({ ...nothing, complete: false }, 7, 7)],
-      ['failed', (b) => b.next(undefined, 7, 7)]
+      ['found events', (b) => b.next({ ...nothing, events: 1 })],
+      ['found credits', (b) => b.next({ ...nothing, credits: 1 })],
+      ['read statuses', (b) => b.next({ ...nothing, statuses: 1 })],
+      ['events on their way', (b) => b.next({ ...nothing, waiting: 3 })],
+      ['stopped early', (b) => b.next({ ...nothing, complete: false })],
+      ['failed', (b) => b.next(undefined)]
     ]
     for (const [why, sweep] of cases) {
       const backoff = new QuietBackoff(15 * MINUTE)
-      quietFor(backoff, 7)
+      quietFor(backoff)
       expect([why, sweep(backoff)]).toEqual([why, 15 * MINUTE])
     }
   })

@@ -70,21 +70,24 @@ export class EmulatorCore {
 
   // --- Changes: every edit of a stored record is announced here ---
 
-  /** Stores a new or replaced record. */
-  put<C extends Collection>(collection: C, id: string, record: RecordOf<C>): void {
+  /**
+   * Stores a new or replaced record. `lazy`: the change may wait for the next commit (StateStore);
+   * only for bookkeeping whose loss in a crash merely repeats work.
+   */
+  put<C extends Collection>(collection: C, id: string, record: RecordOf<C>, lazy = false): void {
     ;(this.state[collection] as Record<string, RecordOf<C>>)[id] = record
-    this.changed(collection, id)
+    this.changed(collection, id, lazy)
   }
 
-  remove(collection: Collection, id: string): void {
+  remove(collection: Collection, id: string, lazy = false): void {
     delete (this.state[collection] as Record<string, unknown>)[id]
-    this.changed(collection, id)
+    this.changed(collection, id, lazy)
   }
 
   /** After editing a stored record in place. */
-  changed(collection: Collection, id: string): void {
+  changed(collection: Collection, id: string, lazy = false): void {
     this.indexes.update(this.state, collection, id)
-    this.store.mark(collection, id)
+    this.store.mark(collection, id, lazy)
   }
 
   /** After changing the balance or the ledger alone. */
@@ -204,7 +207,9 @@ export class EmulatorCore {
   private async fire(job: Job): Promise<void> {
     this.timers.delete(job.id)
     if (!this.state.jobs[job.id]) return
-    this.remove('jobs', job.id)
+    // Lazy: a job's changes are marked in this same turn and commit with its removal; a job that
+    // changes nothing (a webhook post) would only run again after a crash, which it may.
+    this.remove('jobs', job.id, true)
     const handler = this.handlers.get(job.kind)
     if (!handler) throw new Error(`no handler for emulator job ${job.kind}`)
     await handler(job)

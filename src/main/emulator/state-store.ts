@@ -4,6 +4,11 @@
  * the changes made together) and `save()` resolves once everything marked before it is on disk, so
  * that nothing is answered or posted before it would survive a crash. Without a file it keeps the
  * state in memory only.
+ *
+ * A change marked `lazy` does not start a commit of its own: it rides with the next one (anything
+ * answered or posted waits for that), or is written within LAZY_WRITE_MS. For bookkeeping whose loss
+ * in a crash only repeats work (a delivery recorded as accepted: the event is sent again), so that
+ * each delivery does not cost an fsync of its own between two steps of a run.
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
@@ -54,6 +59,8 @@ interface Waiter {
 }
 
 const DEFAULT_COMPACT_MIN_BYTES = 64 * 1024
+/** Real time a lazy change waits for a commit to ride with before it gets one of its own. */
+export const LAZY_WRITE_MS = 200
 /** A clean stop folds a log this large (relative to the snapshot) into it, for a quick next start. */
 const COMPACT_AT_STOP = 0.25
 
@@ -67,6 +74,9 @@ export class StateStore {
   private ledgerWritten: number
   private changes = 0
   private durableChanges = 0
+  /** The last change that must be written now (not lazy, or waited for). */
+  private wanted = 0
+  private lazyTimer: ReturnType<typeof setTimeout> | undefined
   private waiters: Waiter[] = []
   private flushing: Promise<void> | undefined
   private snapshotting: Promise<void> | undefined
@@ -129,22 +139,26 @@ export class StateStore {
     return store
   }
 
-  /** Records that a record of `collection` was created, changed or deleted. */
-  mark(collection: Collection, id: string): void {
+  /**
+   * Records that a record of `collection` was created, changed or deleted. A `lazy` change waits
+   * for the next commit (see the top of this file).
+   */
+  mark(collection: Collection, id: string, lazy = false): void {
     if (!this.segment || this.closed || this.failure) return
     let ids = this.dirty.get(collection)
     if (!ids) this.dirty.set(collection, (ids = new Set()))
     ids.add(id)
     this.changes++
     this.pendingMarks.set(`${collection}/${id}`, this.changes)
-    this.schedule()
+    if (lazy) this.armLazyWrite()
+    else this.want(this.changes)
   }
 
   /** Records a change of the scalars (balance, ledger, ids used) alone. */
   touch(): void {
     if (!this.segment || this.closed || this.failure) return
     this.changes++
-    this.schedule()
+    this.want(this.changes)
   }
 
   /** Resolves once every change recorded before this call is on disk. */
@@ -168,7 +182,7 @@ export class StateStore {
     if (!this.segment || this.durableChanges >= upTo) return Promise.resolve()
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ upTo, resolve, reject })
-      this.schedule()
+      this.want(upTo)
     })
   }
 
@@ -196,6 +210,7 @@ export class StateStore {
       if (this.logBytes >= this.snapshotBytes * COMPACT_AT_STOP) await this.compact()
     } finally {
       this.closed = true
+      clearTimeout(this.lazyTimer)
       await this.settled()
       await this.segment.close()
     }
@@ -207,18 +222,33 @@ export class StateStore {
 
   // --- Group commit ---
 
+  private want(upTo: number): void {
+    this.wanted = Math.max(this.wanted, upTo)
+    this.schedule()
+  }
+
+  private armLazyWrite(): void {
+    if (this.lazyTimer) return
+    this.lazyTimer = setTimeout(() => {
+      this.lazyTimer = undefined
+      if (!this.closed && !this.failure) this.want(this.changes)
+    }, LAZY_WRITE_MS)
+    // close() writes what is pending: the timer need not keep the process alive.
+    this.lazyTimer.unref()
+  }
+
   private schedule(): void {
     if (this.flushing) return
     this.flushing = this.flush().finally(() => {
       this.flushing = undefined
-      if (!this.failure && this.changes > this.durableChanges) this.schedule()
+      if (!this.failure && this.wanted > this.durableChanges) this.schedule()
     })
   }
 
   private async flush(): Promise<void> {
     // Let every change of this turn join the commit.
     await nextTurn()
-    while (!this.failure && this.changes > this.durableChanges) {
+    while (!this.failure && this.wanted > this.durableChanges) {
       const segment = this.segment as Segment
       const upTo = this.changes
       const text = this.commitText()
@@ -232,6 +262,10 @@ export class StateStore {
         return
       }
       this.durableChanges = upTo
+      if (upTo === this.changes) {
+        clearTimeout(this.lazyTimer)
+        this.lazyTimer = undefined
+      }
       for (const [key, change] of this.pendingMarks)
         if (change <= upTo) this.pendingMarks.delete(key)
       this.release()

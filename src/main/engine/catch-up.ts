@@ -230,31 +230,30 @@ export class CatchUp {
 const MAX_QUIET_INTERVALS = 4
 
 /**
- * The time to the next periodic sweep. While Stark is quiet (the last sweep found and saw nothing on
- * its way, and nothing was journaled since the one before), the gap doubles, up to 4 intervals: a
- * quiet stretch between batches costs a few sweeps instead of one per interval (at `--speed max`
- * those sweeps were most of a run's Stark calls), and Stark itself retries a failed delivery for
- * 2.5 hours meanwhile. Anything else brings the gap back to the interval.
+ * The time to the next periodic sweep. While sweeps find nothing missed (the last one found nothing
+ * and saw nothing on its way), the gap doubles, up to 4 intervals: Stark itself retries a failed
+ * delivery for 2.5 hours meanwhile, and the final look before completion takes every credit. Webhooks
+ * arriving in between are no reason to sweep more often: they show the webhook works (at `--speed
+ * max` such sweeps were about half of a run's signed Stark calls). A sweep that finds anything, sees
+ * anything on its way, or fails brings the gap back to the interval.
  */
 export class QuietBackoff {
   private gap: number
-  private seenSeq: number | undefined
+  /** The first sweep has no earlier one to compare with: it counts as activity. */
+  private first = true
 
   constructor(private readonly interval: number) {
     this.gap = interval
   }
 
-  /**
-   * After a periodic sweep: `result` is undefined if it failed; `seqBefore` and `seqAfter` are the
-   * journal's last seq when it began and ended (its own entries are not activity).
-   */
-  next(result: CatchUpResult | undefined, seqBefore: number, seqAfter: number): number {
+  /** After a periodic sweep: `result` is undefined if it failed. */
+  next(result: CatchUpResult | undefined): number {
     const quiet =
       result !== undefined &&
       result.complete &&
       result.events + result.credits + result.statuses + result.waiting === 0 &&
-      seqBefore === this.seenSeq
-    this.seenSeq = seqAfter
+      !this.first
+    this.first = false
     this.gap = quiet ? Math.min(this.gap * 2, this.interval * MAX_QUIET_INTERVALS) : this.interval
     return this.gap
   }

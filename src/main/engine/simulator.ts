@@ -204,7 +204,6 @@ export async function createSimulator(deps: SimulatorDeps): Promise<Simulator> {
     clock: deps.clock,
     scope,
     catchUp,
-    lastSeq: () => journal.lastSeq,
     intervalMs: catchUpEvery,
     warn: (message) => deps.logger.warn(message)
   })

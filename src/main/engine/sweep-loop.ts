@@ -11,8 +11,6 @@ export interface SweepLoopDeps {
   clock: Clock
   scope: Scope
   catchUp: CatchUp
-  /** The journal's last seq: what was journaled between two sweeps is activity. */
-  lastSeq: () => number
   /** Clock time between sweeps while anything happens. */
   intervalMs: number
   warn: (message: string) => void
@@ -29,13 +27,12 @@ export class SweepLoop {
   /** Sweeps now, then arms the next periodic sweep. */
   readonly tick = async (): Promise<void> => {
     this.next = undefined
-    const seqBefore = this.deps.lastSeq()
     // A sweep cut short by stop() cannot record its failure (the journal is closed): not a crash.
     const result = await this.deps.catchUp.run().catch((error: unknown) => {
       this.deps.warn(`catch-up: ${String(error)}`)
       return undefined
     })
-    this.arm(this.deps.clock.now() + this.backoff.next(result, seqBefore, this.deps.lastSeq()))
+    this.arm(this.deps.clock.now() + this.backoff.next(result))
   }
 
   /**

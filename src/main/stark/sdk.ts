@@ -26,6 +26,22 @@ function clearKeyCache(): void {
     delete (starkbank.cache as Record<string, unknown>)[key]
 }
 
+/** How the SDK's user hands its key to each request's signature (starkcore's User). */
+interface SigningUser {
+  privateKey(): unknown
+}
+
+/**
+ * The SDK signs every request with `user.privateKey()`, which parses the PEM again each time; the
+ * key never changes for this user, so it is parsed once. The SDK itself is untouched: only this
+ * user object answers with the key it already parsed.
+ */
+function parseKeyOnce(user: object): void {
+  const signer = user as SigningUser
+  const parsed = signer.privateKey()
+  signer.privateKey = () => parsed
+}
+
 /**
  * Points the SDK at `target` with `credentials`. Always the sandbox environment: this tool moves money
  * automatically, so production credentials are never accepted.
@@ -38,11 +54,13 @@ export function connectStark(target: StarkTarget, credentials: StarkCredentials)
   currentAgent?.destroy()
   currentAgent = agent
   starkbank.setHttpsAgent(agent)
-  starkbank.user = new starkbank.Project({
+  const user = new starkbank.Project({
     environment: 'sandbox',
     id: credentials.projectId,
     privateKey: credentials.privateKey
   })
+  parseKeyOnce(user)
+  starkbank.user = user
   // The cached Stark public key belongs to the previous target; event.parse must fetch the new one.
   clearKeyCache()
   return starkbank
