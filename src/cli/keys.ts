@@ -5,7 +5,7 @@
  * public privateKey.pem` prints the public key of a key you already have (PKCS#8 or SEC1).
  */
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { chmod, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fingerprintOf, generateKeyPair, readKeyFile } from '../main/stark/keys'
@@ -54,17 +54,28 @@ async function main(argv: string[]): Promise<number> {
   }
   const privateFile = resolve(values.out ?? 'privateKey.pem')
   const publicFile = join(dirname(privateFile), 'publicKey.pem')
-  for (const path of [privateFile, publicFile]) {
-    if (existsSync(path) && !values.force) {
-      process.stderr.write(
-        `keys: ${path} already exists: a project may use it. Choose another --out, or add --force to replace it.\n`
-      )
-      return 1
-    }
+  const taken = values.force ? undefined : [privateFile, publicFile].find((f) => existsSync(f))
+  if (taken) {
+    process.stderr.write(
+      `keys: ${taken} already exists: a project may use it. Choose another --out, or add --force to replace it.\n`
+    )
+    return 1
   }
   const pair = generateKeyPair()
-  await writeFile(privateFile, pair.privatePem, { mode: 0o600 })
-  await writeFile(publicFile, pair.publicPem)
+  try {
+    // `wx`: an existing file is never overwritten unless --force (checked by the write itself, so
+    // nothing can slip in between); the mode is set again, as a replaced file keeps its old one.
+    const flag = values.force ? 'w' : 'wx'
+    await writeFile(privateFile, pair.privatePem, { mode: 0o600, flag })
+    await chmod(privateFile, 0o600)
+    await writeFile(publicFile, pair.publicPem, { flag })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    process.stderr.write(
+      `keys: ${(error as NodeJS.ErrnoException).path ?? privateFile} already exists: a project may use it. Choose another --out, or add --force to replace it.\n`
+    )
+    return 1
+  }
   process.stdout.write(pair.publicPem)
   process.stderr.write(
     `wrote ${privateFile} (private, owner-only) and ${publicFile}; fingerprint ${fingerprintOf(pair.publicPem)}\n${STEPS(privateFile)}\n`

@@ -28,11 +28,14 @@ export const publicUrlChoiceSchema = z.discriminatedUnion('mode', [
   z
     .object({
       mode: z.literal('localtunnel'),
-      // http only for a self-hosted server on this machine or a test's.
+      // A server's address and nothing else (the tunnel manager's rule); http for a self-hosted
+      // server on this machine or a test's.
       host: z
         .string()
         .max(300)
-        .refine(httpsOrLoopback, { message: 'a URL like https://localtunnel.me' })
+        .refine((value) => /^https?:\/\/[^/\s]+\/?$/.test(value), {
+          message: 'a server address like https://localtunnel.me, with no path'
+        })
         .optional()
     })
     .strict(),

@@ -4,7 +4,7 @@
  * overwritten without --force; usage errors exit 2.
  */
 import { createPublicKey } from 'node:crypto'
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -40,6 +40,13 @@ describe('keys CLI', () => {
     expect((await again.waitForExit(20_000)).code).toBe(1)
     expect(again.stderr).toMatch(/already exists.*--force/)
     expect(await readFile(out, 'utf8')).toBe(privatePem)
+
+    // --force over a file others could read: replaced, and owner-only again.
+    await chmod(out, 0o644)
+    const forced = keys(['new', '--out', out, '--force'])
+    expect((await forced.waitForExit(20_000)).code).toBe(0)
+    expect(await readFile(out, 'utf8')).not.toBe(privatePem)
+    if (process.platform !== 'win32') expect((await stat(out)).mode & 0o777).toBe(0o600)
   }, 40_000)
 
   it('When asked for the public key of a PKCS#8 file, Then it prints it; usage errors exit 2', async () => {

@@ -44,6 +44,8 @@ export function EnvironmentSwitch(): React.JSX.Element | null {
                 type="button"
                 className="seg"
                 aria-pressed={current === env}
+                // Said while a switch is under way, rather than a press that does nothing.
+                aria-disabled={control.busy || undefined}
                 onClick={() => {
                   if (env !== current && !control.busy) setAsking(env)
                 }}

@@ -30,7 +30,10 @@ export function SandboxPanel(): React.JSX.Element {
   useEffect(() => {
     if (request === 0 || !ref.current) return
     ref.current.scrollIntoView?.({ block: 'nearest' })
-    const first = ref.current.querySelector<HTMLElement>('input:not([type="hidden"]), button')
+    // Disabled controls cannot take the focus (no keyring): the panel itself takes it then.
+    const first = ref.current.querySelector<HTMLElement>(
+      'input:not([type="hidden"]):not(:disabled), button:not(:disabled)'
+    )
     ;(first ?? ref.current).focus()
   }, [request])
 
