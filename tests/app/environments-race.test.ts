@@ -24,6 +24,7 @@ import { memoryStore } from '../../src/main/secrets/kv-store'
 import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
 import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
 import { generateKeyPair } from '../../src/main/stark/keys'
+import { quietLogger, sandboxRuntimes } from '../helpers/sandbox-runtimes'
 import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
 
 describe('environments: a switch during the first start', () => {
@@ -71,21 +72,8 @@ describe('environments: a switch during the first start', () => {
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: (options) => {
-        const runtime = createRuntime({
-          ...options,
-          target:
-            options.target.kind === 'sandbox'
-              ? { ...options.target, testTrust: front.trust() }
-              : options.target,
-          seed: 5,
-          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
-          stopStepMs: 3_000
-        })
-        created.push(runtime)
-        return runtime
-      },
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      createRuntime: sandboxRuntimes(front, { onCreate: (runtime) => void created.push(runtime) }),
+      logger: quietLogger
     })
   const stillRunning = (): string[] =>
     created
@@ -169,21 +157,8 @@ describe('environments: Test connection on a failed sandbox while switching', ()
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: (options) =>
-        createRuntime({
-          ...options,
-          target:
-            options.target.kind === 'sandbox'
-              ? {
-                  ...options.target,
-                  testTrust: { ...front.trust(), connectTo: { host: '127.0.0.1', port } }
-                }
-              : options.target,
-          seed: 5,
-          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
-          stopStepMs: 3_000
-        }),
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      createRuntime: sandboxRuntimes(front, { viaPort: port }),
+      logger: quietLogger
     })
     await environments.start()
     expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
@@ -240,22 +215,14 @@ describe('environments: the key changed while a switch to the sandbox is under w
       choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: (options) => {
-        // The sandbox's runtime exists (the key is read) and the emulator is about to stop: the
-        // user deletes the key now (another dashboard tab, or the Sandbox panel still open).
-        if (options.target.kind === 'sandbox') deleted = late.handlers?.['keys:delete'](undefined)
-        return createRuntime({
-          ...options,
-          target:
-            options.target.kind === 'sandbox'
-              ? { ...options.target, testTrust: front.trust() }
-              : options.target,
-          seed: 5,
-          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
-          stopStepMs: 3_000
-        })
-      },
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      createRuntime: sandboxRuntimes(front, {
+        onCreate: (_runtime, asked) => {
+          // The sandbox's runtime exists (the key is read) and the emulator is about to stop: the
+          // user deletes the key now (another dashboard tab, or the Sandbox panel still open).
+          if (asked.target.kind === 'sandbox') deleted = late.handlers?.['keys:delete'](undefined)
+        }
+      }),
+      logger: quietLogger
     })
     await environments.start()
     late.handlers = environmentHandlers({
@@ -307,17 +274,7 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
       privateKeyPem: sandboxKey.privatePem,
       testTrust: front.trust()
     }
-    const build: Parameters<typeof createEnvironments>[0]['createRuntime'] = (options) =>
-      createRuntime({
-        ...options,
-        target:
-          options.target.kind === 'sandbox'
-            ? { ...options.target, testTrust: front.trust() }
-            : options.target,
-        seed: 5,
-        retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
-        stopStepMs: 3_000
-      })
+    const build = sandboxRuntimes(front)
     // As src/cli/headless.ts does for `--private-key k --project-id p --state-dir <dir>/my-run --ui`.
     const named = join(dir, 'my-run')
     initial = createRuntime({ target, stateDir: named, seed: 5, stopStepMs: 3_000 })
@@ -331,7 +288,7 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
       speed: 0,
       createRuntime: build,
       initial,
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      logger: quietLogger
     })
     // What the switch dialog names as the folder the sandbox's run stays in.
     expect.soft((await environments.view()).stateDirs.sandbox).toBe(named)
@@ -381,21 +338,8 @@ describe('environments: Test connection after the key was replaced', () => {
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: (options) =>
-        createRuntime({
-          ...options,
-          target:
-            options.target.kind === 'sandbox'
-              ? {
-                  ...options.target,
-                  testTrust: { ...front.trust(), connectTo: { host: '127.0.0.1', port } }
-                }
-              : options.target,
-          seed: 5,
-          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
-          stopStepMs: 3_000
-        }),
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      createRuntime: sandboxRuntimes(front, { viaPort: port }),
+      logger: quietLogger
     })
     await environments.start()
     expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
@@ -447,7 +391,7 @@ describe('environments: a public URL choice the runtime refuses', () => {
       keys,
       speed: 0,
       createRuntime: (options) => createRuntime({ ...options, seed: 5, stopStepMs: 3_000 }),
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      logger: quietLogger
     })
     await environments.start()
     const dispatch = createDispatch(
@@ -511,21 +455,8 @@ describe('environments: a sandbox start that hangs (a network that swallows pack
       choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: (options) =>
-        createRuntime({
-          ...options,
-          target:
-            options.target.kind === 'sandbox'
-              ? {
-                  ...options.target,
-                  testTrust: { ...front.trust(), connectTo: { host: '127.0.0.1', port } }
-                }
-              : options.target,
-          seed: 5,
-          retry: { attempts: 1, firstDelayMs: 10, maxDelayMs: 20 },
-          stopStepMs: 3_000
-        }),
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined }
+      createRuntime: sandboxRuntimes(front, { viaPort: port }),
+      logger: quietLogger
     })
     await environments.start()
     const stuck = environments.switchTo({ environment: 'sandbox' }).catch((e: Error) => e)

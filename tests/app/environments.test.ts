@@ -22,6 +22,7 @@ import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
 import { generateKeyPair } from '../../src/main/stark/keys'
 import type { OperationName, Result } from '../../src/shared/contract'
 import { findLeak, recordingLogger } from '../helpers/key-material'
+import { sandboxRuntimes } from '../helpers/sandbox-runtimes'
 import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
 
 describe('environments through the contract', () => {
@@ -60,19 +61,10 @@ describe('environments through the contract', () => {
       keys,
       speed: 0,
       logger,
-      createRuntime: (options) =>
-        createRuntime({
-          ...options,
-          // What only a test may do: the sandbox's TLS goes to the loopback front above.
-          target:
-            options.target.kind === 'sandbox'
-              ? { ...options.target, testTrust: front.trust() }
-              : options.target,
-          seed: 5,
-          logger,
-          retry: { attempts: 2, firstDelayMs: 10, maxDelayMs: 20 },
-          stopStepMs: 3_000
-        })
+      // What only a test may do: the sandbox's TLS goes to the loopback front above.
+      createRuntime: sandboxRuntimes(front, {
+        extra: { logger, retry: { attempts: 2, firstDelayMs: 10, maxDelayMs: 20 } }
+      })
     })
     dispatch = createDispatch(
       createHandlers({
