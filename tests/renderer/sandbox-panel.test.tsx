@@ -292,3 +292,41 @@ describe('the Sandbox panel', () => {
       expect(screen.getByRole('radio', { name })).toBeTruthy()
   })
 })
+
+describe('the Sandbox panel after the key changed', () => {
+  it('Given a passed Test connection, When the key is deleted, Then "Connected" no longer shows', async () => {
+    await renderWith(memoryKeys(saved('5656')), (h) => {
+      h.answer('connection:test', () =>
+        ok({ ok: true as const, balance: 100, starkKeyFingerprint: 'fe:dc', webhooks: [] })
+      )
+      h.answer('keys:delete', () => ok({ deleted: true }))
+    })
+    await act(async () =>
+      fireEvent.click(within(panel()).getByRole('button', { name: 'Test connection' }))
+    )
+    expect(within(panel()).getByTestId('connection-report').textContent).toMatch(/^Connected/)
+    fireEvent.click(within(panel()).getByRole('button', { name: 'Delete key' }))
+    const dialog = screen.getByRole('dialog', { name: 'Delete the saved key?' })
+    await act(async () =>
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Yes, delete it' }))
+    )
+    await flush()
+    expect(within(panel()).queryByTestId('saved-key')).toBeNull()
+    // A report about a key that is gone misleads the presenter.
+    expect(within(panel()).queryByTestId('connection-report')).toBeNull()
+  })
+
+  it('When pasted text is put away with Paste key, Then the page does not keep it', async () => {
+    await renderWith(memoryKeys())
+    const toggle = within(panel()).getByRole('button', { name: 'Paste key' })
+    fireEvent.click(toggle)
+    fireEvent.change(within(panel()).getByLabelText('Private key (PEM)'), {
+      target: { value: PEM }
+    })
+    fireEvent.click(toggle)
+    fireEvent.click(toggle)
+    expect((within(panel()).getByLabelText('Private key (PEM)') as HTMLTextAreaElement).value).toBe(
+      ''
+    )
+  })
+})
