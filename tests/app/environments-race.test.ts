@@ -277,7 +277,13 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
     const build = sandboxRuntimes(front)
     // As src/cli/headless.ts does for `--private-key k --project-id p --state-dir <dir>/my-run --ui`.
     const named = join(dir, 'my-run')
-    initial = createRuntime({ target, stateDir: named, seed: 5, stopStepMs: 3_000 })
+    initial = createRuntime({
+      realTime: () => Date.now(),
+      target,
+      stateDir: named,
+      seed: 5,
+      stopStepMs: 3_000
+    })
     await initial.start()
     const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
     await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
@@ -390,7 +396,8 @@ describe('environments: a public URL choice the runtime refuses', () => {
       choice,
       keys,
       speed: 0,
-      createRuntime: (options) => createRuntime({ ...options, seed: 5, stopStepMs: 3_000 }),
+      createRuntime: (options) =>
+        createRuntime({ realTime: () => Date.now(), ...options, seed: 5, stopStepMs: 3_000 }),
       logger: quietLogger
     })
     await environments.start()

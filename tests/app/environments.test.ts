@@ -235,7 +235,8 @@ describe('environments at launch', () => {
       keys: createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor(), logger }),
       speed: 0,
       logger,
-      createRuntime: (options) => createRuntime({ ...options, seed: 1, logger })
+      createRuntime: (options) =>
+        createRuntime({ realTime: () => Date.now(), ...options, seed: 1, logger })
     })
     try {
       expect(environments.status()).toMatchObject({ phase: 'idle', environment: 'sandbox' })

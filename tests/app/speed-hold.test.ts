@@ -42,6 +42,7 @@ describe('the speed the desktop app runs Stark at', () => {
     ports?.close()
     await ports?.runtime.stop()
     const runtime = createRuntime({
+      realTime: () => Date.now(),
       target: { kind: 'embedded', speed, seed: 5, deferClock: true },
       stateDir: join(dir, 'state'),
       logger: quiet

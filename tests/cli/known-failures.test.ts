@@ -120,7 +120,11 @@ describe('known failures', () => {
     const a = await emulator(1)
     const b = await emulator(2)
     const stateDir = join(dir, 's')
-    const runtime = createRuntime({ target: { kind: 'external', url: a.url }, stateDir })
+    const runtime = createRuntime({
+      realTime: () => Date.now(),
+      target: { kind: 'external', url: a.url },
+      stateDir
+    })
     await runtime.start()
     await runtime.stop()
     const child = runHeadless(['--emulator-url', b.url, '--state-dir', stateDir])

@@ -36,6 +36,7 @@ export async function startRuntimePorts(
     error: (m: string) => errors.push(m)
   }
   const runtime = createRuntime({
+    realTime: () => Date.now(),
     target: { kind: 'embedded', speed, seed: options.seed ?? 1, deferClock: options.deferClock },
     stateDir,
     logger,

@@ -22,6 +22,7 @@ export function sandboxRuntimes(
   return (asked) => {
     const trust = front.trust()
     const runtime = createRuntime({
+      realTime: () => Date.now(),
       ...asked,
       target:
         asked.target.kind === 'sandbox'

@@ -46,6 +46,7 @@ export async function runtimeBench(): Promise<RuntimeBench> {
     runtime(options) {
       const lines: Lines = { info: [], warn: [], error: [] }
       const runtime = createRuntime({
+        realTime: () => Date.now(),
         stateDir: join(dir, 'state'),
         seed: 1,
         retry: { firstDelayMs: 10, maxDelayMs: 50 },

@@ -35,7 +35,7 @@ export type { JournalBatchListener, OpenReport }
 
 export interface JournalOptions extends FoldHooks {
   clock: Clock
-  /** Wall time for each entry's `wall` and the rejected-delivery minutes; injected, never Date.now(). */
+  /** Wall time for each entry's `wall` and the rejected-delivery minutes, from the composition root. */
   realTime: RealTime
   logger: Logger
   /** Recent entries kept in memory (default 2,000); older ones are read from disk when asked for. */

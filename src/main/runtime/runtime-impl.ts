@@ -71,7 +71,7 @@ function publicUrlOf(
 }
 
 export function createRuntimeImpl(options: RuntimeOptions): Runtime {
-  const realTime = options.realTime ?? (() => performance.timeOrigin + performance.now())
+  const { realTime } = options
   const logger = options.logger ?? quiet
   const choice = options.target
   const stateDir = resolveStateDir(choice, options)

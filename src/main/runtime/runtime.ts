@@ -75,8 +75,11 @@ export interface RuntimeOptions {
   /** Seed for the engine's randomness (sizes, people). */
   seed?: number
   logger?: Logger
-  /** Wall clock (lock records, folder records); injected so that tests can pin it. */
-  realTime?: RealTime
+  /**
+   * Wall clock (lock records, folder records, journal `wall` times, the tunnel's waits): required,
+   * given by the composition root (the app, the CLI, a test), so that no runtime module reads it.
+   */
+  realTime: RealTime
   /**
    * Called once the simulator exists, before it starts, so that a front end can subscribe to the
    * journal without missing what starting writes (late batches, resumed transfers).

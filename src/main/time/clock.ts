@@ -43,7 +43,7 @@ export interface Clock {
   track<T>(work: Promise<T>, label?: string): Promise<T>
 }
 
-/** Wall-clock source, injected so that no domain module reads Date.now() itself. */
+/** Wall-clock source, injected so that no domain module reads the system clock itself. */
 export type RealTime = () => number
 
 export const DEFAULT_HOLD_LIMIT_MS = 1_000
