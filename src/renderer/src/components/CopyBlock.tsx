@@ -1,7 +1,20 @@
-/** Pre-formatted text (a webhook body) with a Copy button that says whether it worked. */
+/** Pre-formatted text (a webhook body, a public key) with a Copy button that says whether it worked. */
 import { useState } from 'react'
 
-export function CopyBlock({ text, label }: { text: string; label: string }): React.JSX.Element {
+export function CopyBlock({
+  text,
+  label,
+  buttonLabel = 'Copy',
+  className = '',
+  testId
+}: {
+  text: string
+  label: string
+  /** The button's visible label (and so its accessible name). */
+  buttonLabel?: string
+  className?: string
+  testId?: string
+}): React.JSX.Element {
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null)
   const copy = async (): Promise<void> => {
     try {
@@ -12,11 +25,11 @@ export function CopyBlock({ text, label }: { text: string; label: string }): Rea
     }
   }
   return (
-    <div className="copy-block">
+    <div className={`copy-block ${className}`.trim()}>
       <div className="row">
         <span className="muted">{label}</span>
         <button type="button" className="btn btn-quiet btn-small" onClick={() => void copy()}>
-          Copy
+          {buttonLabel}
         </button>
         {note && (
           <span
@@ -27,7 +40,9 @@ export function CopyBlock({ text, label }: { text: string; label: string }): Rea
           </span>
         )}
       </div>
-      <pre tabIndex={0}>{text}</pre>
+      <pre tabIndex={0} aria-label={label} data-testid={testId}>
+        {text}
+      </pre>
     </div>
   )
 }

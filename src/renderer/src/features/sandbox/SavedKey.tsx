@@ -4,6 +4,7 @@
  */
 import { useState } from 'react'
 import type { CredentialsView } from '../../../../shared/environment'
+import { CopyBlock } from '../../components/CopyBlock'
 import { ActionButton } from '../../components/ActionButton'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useApp } from '../../store/context'
@@ -22,17 +23,7 @@ export function SavedKey({
 }): React.JSX.Element {
   const setProject = useApp((s) => s.setProject)
   const deleteKey = useApp((s) => s.deleteKey)
-  const [copied, setCopied] = useState<{ ok: boolean; text: string } | null>(null)
   const [confirming, setConfirming] = useState(false)
-
-  const copy = async (): Promise<void> => {
-    try {
-      await navigator.clipboard.writeText(credentials.publicKeyPem)
-      setCopied({ ok: true, text: 'Copied' })
-    } catch {
-      setCopied({ ok: false, text: 'Copy failed: select the key and press Ctrl+C (⌘C on a Mac).' })
-    }
-  }
 
   return (
     <div className="subsection saved-key" data-testid="saved-key">
@@ -63,25 +54,13 @@ export function SavedKey({
         }
         onPress={() => setProject(projectId).then(() => undefined)}
       />
-      <div className="public-key">
-        <div className="row">
-          <span className="muted">Public key</span>
-          <button type="button" className="btn btn-secondary btn-small" onClick={() => void copy()}>
-            Copy public key
-          </button>
-          {copied && (
-            <span
-              className={copied.ok ? 'control-done' : 'control-error'}
-              role={copied.ok ? 'status' : 'alert'}
-            >
-              {copied.text}
-            </span>
-          )}
-        </div>
-        <pre tabIndex={0} aria-label="Public key" data-testid="public-key">
-          {credentials.publicKeyPem}
-        </pre>
-      </div>
+      <CopyBlock
+        text={credentials.publicKeyPem}
+        label="Public key"
+        buttonLabel="Copy public key"
+        className="public-key"
+        testId="public-key"
+      />
       <ol className="register-steps">
         <li>
           Open the Stark sandbox web console (
