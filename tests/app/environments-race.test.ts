@@ -12,11 +12,10 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDispatch } from '../../src/main/app/dispatch'
-import { downloadHost } from '../../src/main/app/download-host'
 import { environmentHandlers } from '../../src/main/app/environment-handlers'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
 import { createHandlers } from '../../src/main/app/handlers'
-import { confPrefs, memoryChoice } from '../../src/main/app/prefs'
+import { memoryChoice } from '../../src/main/app/prefs'
 import { checkConnection } from '../../src/main/runtime/connection-check'
 import { createRuntime, type Runtime } from '../../src/main/runtime/runtime'
 import { createKeyStore, type KeyStore } from '../../src/main/secrets/key-store'
@@ -24,7 +23,7 @@ import { memoryStore } from '../../src/main/secrets/kv-store'
 import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
 import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
 import { generateKeyPair } from '../../src/main/stark/keys'
-import { quietLogger, sandboxRuntimes } from '../helpers/sandbox-runtimes'
+import { environmentsHost, quietLogger, sandboxRuntimes } from '../helpers/sandbox-runtimes'
 import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
 
 describe('environments: a switch during the first start', () => {
@@ -225,15 +224,7 @@ describe('environments: the key changed while a switch to the sandbox is under w
       logger: quietLogger
     })
     await environments.start()
-    late.handlers = environmentHandlers({
-      info: { name: 'test', version: '0', host: 'dashboard' },
-      status: environments.status,
-      live: environments.live,
-      prefs: confPrefs(dir),
-      host: downloadHost(),
-      environments,
-      keys
-    })
+    late.handlers = environmentHandlers(environmentsHost(environments, keys, dir))
     await environments.switchTo({ environment: 'sandbox' })
     expect(deleted).toBeDefined()
     const answer = await deleted
@@ -401,17 +392,7 @@ describe('environments: a public URL choice the runtime refuses', () => {
       logger: quietLogger
     })
     await environments.start()
-    const dispatch = createDispatch(
-      createHandlers({
-        info: { name: 'test', version: '0', host: 'dashboard' },
-        status: environments.status,
-        live: environments.live,
-        prefs: confPrefs(dir),
-        host: downloadHost(),
-        environments,
-        keys
-      })
-    )
+    const dispatch = createDispatch(createHandlers(environmentsHost(environments, keys, dir)))
     // The page's own check (isWebUrl) and the contract's schema both let it through.
     const answer = await dispatch('environment:switch', [
       {

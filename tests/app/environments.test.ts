@@ -12,8 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDispatch, type Dispatch } from '../../src/main/app/dispatch'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
 import { createHandlers } from '../../src/main/app/handlers'
-import { downloadHost } from '../../src/main/app/download-host'
-import { confPrefs, memoryChoice } from '../../src/main/app/prefs'
+import { memoryChoice } from '../../src/main/app/prefs'
 import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
 import { createRuntime } from '../../src/main/runtime/runtime'
 import { createKeyStore } from '../../src/main/secrets/key-store'
@@ -22,7 +21,7 @@ import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
 import { generateKeyPair } from '../../src/main/stark/keys'
 import type { OperationName, Result } from '../../src/shared/contract'
 import { findLeak, recordingLogger } from '../helpers/key-material'
-import { sandboxRuntimes } from '../helpers/sandbox-runtimes'
+import { environmentsHost, sandboxRuntimes } from '../helpers/sandbox-runtimes'
 import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
 
 describe('environments through the contract', () => {
@@ -66,17 +65,7 @@ describe('environments through the contract', () => {
         extra: { logger, retry: { attempts: 2, firstDelayMs: 10, maxDelayMs: 20 } }
       })
     })
-    dispatch = createDispatch(
-      createHandlers({
-        info: { name: 'test', version: '0', host: 'dashboard' },
-        status: environments.status,
-        live: environments.live,
-        prefs: confPrefs(dir),
-        host: downloadHost(),
-        environments,
-        keys
-      })
-    )
+    dispatch = createDispatch(createHandlers(environmentsHost(environments, keys, dir)))
     await environments.start()
   })
   afterAll(async () => {

@@ -3,7 +3,15 @@
  * (tests/helpers/tls-emulator.ts) through the test-only trust override, optionally through a
  * loopback proxy port in between; everything else as the app builds it, with short retries.
  */
-import type { EnvironmentsOptions, ManagedRuntimeOptions } from '../../src/main/app/environments'
+import { downloadHost } from '../../src/main/app/download-host'
+import type {
+  Environments,
+  EnvironmentsOptions,
+  ManagedRuntimeOptions
+} from '../../src/main/app/environments'
+import type { HostDeps } from '../../src/main/app/ports'
+import { confPrefs } from '../../src/main/app/prefs'
+import type { KeyStore } from '../../src/main/secrets/key-store'
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/main/runtime/runtime'
 import type { TlsEmulator } from './tls-emulator'
 
@@ -41,5 +49,22 @@ export function sandboxRuntimes(
     })
     options.onCreate?.(runtime, asked)
     return runtime
+  }
+}
+
+/** What the handlers need, over an environments manager, as the dashboard composes it. */
+export function environmentsHost(
+  environments: Environments,
+  keys: KeyStore,
+  dir: string
+): HostDeps {
+  return {
+    info: { name: 'test', version: '0', host: 'dashboard' },
+    status: environments.status,
+    live: environments.live,
+    prefs: confPrefs(dir),
+    host: downloadHost(),
+    environments,
+    keys
   }
 }
