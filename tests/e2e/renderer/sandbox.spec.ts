@@ -144,9 +144,13 @@ test('When sandbox credentials are set up in the page, Then the sandbox runs, it
   // `npm run screenshots` keeps this moment for the README: the sandbox, its tunnel up, its log.
   if (process.env['SCREENSHOTS']) {
     await page.getByRole('region', { name: 'Public webhook URL' }).scrollIntoViewIfNeeded()
-    await page.screenshot({
-      path: join(ROOT, 'docs/screenshots/sandbox-tunnel-1280x800-light.png')
-    })
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.screenshot({
+        path: join(ROOT, `docs/screenshots/sandbox-tunnel-1280x800-${scheme}.png`)
+      })
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
   }
 
   // Nothing of the private key ever reached the page.
