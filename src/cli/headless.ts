@@ -222,7 +222,7 @@ async function main(): Promise<number> {
             ? {
                 credentials: { projectId: target.projectId, privateKeyPem: target.privateKeyPem }
               }
-            : { emulatorTarget: target, emulatorStateDir: runtime.stateDir }),
+            : { emulatorTarget: target }),
           publicUrl: options.publicUrl
             ? options.publicUrl.kind === 'localtunnel'
               ? {

@@ -57,7 +57,6 @@ async function main(): Promise<void> {
     log,
     baseDir: dir,
     emulatorTarget,
-    emulatorStateDir: runtime.stateDir,
     publicUrl: { mode: 'off' },
     createRuntime: (options) =>
       createRuntime({

@@ -44,10 +44,6 @@ export interface EnvironmentsOptions {
   baseDir: string
   /** The emulator environment's target (default: the embedded emulator at `speed`, clock deferred). */
   emulatorTarget?: Extract<TargetChoice, { kind: 'embedded' | 'external' }>
-  /** The emulator environment's exact folder, when the front end was given one (`--state-dir`). */
-  emulatorStateDir?: string
-  /** The sandbox's exact folder for one project, when the front end was given one. */
-  sandboxStateDir?: { projectId: string; dir: string }
   choice: ChoiceStore
   keys: KeyStore
   /** Tags this installation's public webhook URLs (see secrets/installation-id.ts). */
@@ -91,13 +87,11 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
   // A runtime the front end started in a folder it named: coming back to it uses that folder.
   const initialTarget = options.initial?.target
   const emulatorStateDir =
-    options.emulatorStateDir ??
-    (initialTarget && isEmulator(initialTarget.kind) ? options.initial?.stateDir : undefined)
+    initialTarget && isEmulator(initialTarget.kind) ? options.initial?.stateDir : undefined
   const sandboxStateDir =
-    options.sandboxStateDir ??
-    (initialTarget?.kind === 'sandbox' && initialTarget.projectId && options.initial
+    initialTarget?.kind === 'sandbox' && initialTarget.projectId && options.initial
       ? { projectId: initialTarget.projectId, dir: options.initial.stateDir }
-      : undefined)
+      : undefined
   const sandboxDirOf = (projectId: string): string =>
     sandboxStateDir?.projectId === projectId
       ? sandboxStateDir.dir
@@ -272,8 +266,7 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
       environment,
       publicUrl,
       stateDirs: {
-        emulator:
-          options.emulatorStateDir ?? resolveStateDir(emulatorTarget, { baseDir: options.baseDir }),
+        emulator: emulatorStateDir ?? resolveStateDir(emulatorTarget, { baseDir: options.baseDir }),
         sandbox: credentials?.projectId ? sandboxDirOf(credentials.projectId) : null
       }
     }

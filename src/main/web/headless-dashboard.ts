@@ -45,9 +45,8 @@ export interface HeadlessDashboardParts {
   createRuntime: EnvironmentsOptions['createRuntime']
   /** Where the other environment's folder goes (`<baseDir>/sandbox-<id>`). */
   baseDir: string
-  /** The emulator environment's target and folder (the CLI's, when it started on an emulator). */
+  /** The emulator environment's target (the CLI's, when it started on an emulator; its folder too). */
   emulatorTarget?: EnvironmentsOptions['emulatorTarget']
-  emulatorStateDir?: string
   publicUrl: PublicUrlChoice
   /** The sandbox credentials the CLI started with, kept for switching back. */
   credentials?: { projectId: string; privateKeyPem: string }
@@ -71,7 +70,6 @@ export async function startHeadlessDashboard(
   const environments = createEnvironments({
     baseDir: parts.baseDir,
     emulatorTarget: parts.emulatorTarget,
-    emulatorStateDir: parts.emulatorStateDir,
     choice: memoryChoice({
       environment: runtime.target.kind === 'sandbox' ? 'sandbox' : 'emulator',
       publicUrl: parts.publicUrl
