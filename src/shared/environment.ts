@@ -9,7 +9,7 @@ import { z } from 'zod'
 export const ENVIRONMENTS = ['emulator', 'sandbox'] as const
 export type Environment = (typeof ENVIRONMENTS)[number]
 
-const httpsOrLoopback = (value: string): boolean => {
+const isWebUrl = (value: string): boolean => {
   try {
     const url = new URL(value)
     return url.protocol === 'https:' || url.protocol === 'http:'
@@ -46,7 +46,7 @@ export const publicUrlChoiceSchema = z.discriminatedUnion('mode', [
       url: z
         .string()
         .max(300)
-        .refine((value) => httpsOrLoopback(value) && value.startsWith('https://'), {
+        .refine((value) => isWebUrl(value) && value.startsWith('https://'), {
           message: 'Stark delivers webhooks only to https:// URLs'
         })
     })

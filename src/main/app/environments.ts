@@ -71,8 +71,6 @@ export interface Environments extends Pick<HostDeps, 'status' | 'live'> {
   testConnection(): Promise<ConnectionReport>
   /** Told after every change of the current runtime and after each switch. */
   onChange(listener: () => void): () => void
-  /** Told with each new runtime, before it starts (a front end subscribes to its journal). */
-  onRuntime(listener: (runtime: Runtime) => void): () => void
   stop(): Promise<void>
 }
 
@@ -100,7 +98,6 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
           { baseDir: options.baseDir }
         )
   const changeListeners = new Set<() => void>()
-  const runtimeListeners = new Set<(runtime: Runtime) => void>()
   let publicUrl = options.choice.read().publicUrl
   let stopped = false
   /**
@@ -127,7 +124,6 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
   }
   const adopt = (runtime: Runtime): Current => {
     const ports = runtimePorts(runtime, { speed: options.speed, logger: options.logger })
-    for (const listener of runtimeListeners) listener(runtime)
     return { runtime, ports, off: ports.onChange(notify) }
   }
 
@@ -333,10 +329,6 @@ export function createEnvironments(options: EnvironmentsOptions): Environments {
     onChange(listener) {
       changeListeners.add(listener)
       return () => changeListeners.delete(listener)
-    },
-    onRuntime(listener) {
-      runtimeListeners.add(listener)
-      return () => runtimeListeners.delete(listener)
     },
     async stop() {
       stopped = true

@@ -8,13 +8,8 @@ import { join } from 'node:path'
 import { APP_NAME } from '../../shared/app-info'
 import { downloadHost } from '../app/download-host'
 import type { HostDeps } from '../app/ports'
-import { confPrefs } from '../app/prefs'
-import {
-  createEnvironments,
-  type Environments,
-  type EnvironmentsOptions
-} from '../app/environments'
-import { memoryChoice } from '../app/prefs'
+import { createEnvironments, type EnvironmentsOptions } from '../app/environments'
+import { confPrefs, memoryChoice } from '../app/prefs'
 import { createKeyStore } from '../secrets/key-store'
 import { userInstallationId } from '../secrets/installation-id'
 import { memoryStore } from '../secrets/kv-store'
@@ -52,17 +47,11 @@ export interface HeadlessDashboardParts {
   credentials?: { projectId: string; privateKeyPem: string }
 }
 
-export interface HeadlessDashboard extends Dashboard {
-  readonly environments: Environments
-}
-
 /**
  * The dashboard over the CLI's runtime, able to switch to the other environment. Credentials given
  * in the page are kept in memory only (the headless engine has no OS keyring).
  */
-export async function startHeadlessDashboard(
-  parts: HeadlessDashboardParts
-): Promise<HeadlessDashboard> {
+export async function startHeadlessDashboard(parts: HeadlessDashboardParts): Promise<Dashboard> {
   const { runtime } = parts
   const logger = { info: parts.log, warn: parts.log, error: parts.log }
   const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor(), logger })
@@ -104,7 +93,6 @@ export async function startHeadlessDashboard(
   const offChange = environments.onChange(() => dashboard.statusChanged())
   return {
     ...dashboard,
-    environments,
     async stop() {
       offChange()
       await dashboard.stop()
