@@ -91,6 +91,31 @@ describe('lazy changes', () => {
     expect(afterSave).toEqual(['a', 'b', 'c'])
   })
 
+  it('When only lazy changes are pending, Then saveEager() (what an answer waits for) starts no commit, while save() writes them', async () => {
+    // Arrange: an urgent change on disk, then a lazy one
+    dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
+    const file = join(dir, 'emulator-state.json')
+    store = await StateStore.open({ file, fresh })
+    store.state.webhooks.a = webhook('a')
+    store.mark('webhooks', 'a')
+    await store.saveEager()
+    store.state.webhooks.b = webhook('b')
+    store.mark('webhooks', 'b', true)
+    const commitsBefore = store.stats().commits
+
+    // Act
+    await store.saveEager()
+    const eagerCommits = store.stats().commits - commitsBefore
+    const afterEager = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+    await store.save()
+    const afterSave = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+
+    // Assert
+    expect(eagerCommits).toBe(0)
+    expect(afterEager).toEqual(['a'])
+    expect(afterSave).toEqual(['a', 'b'])
+  })
+
   it('When the store closes with a lazy change pending, Then the change is on disk', async () => {
     dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
     const file = join(dir, 'emulator-state.json')

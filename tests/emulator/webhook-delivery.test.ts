@@ -349,6 +349,34 @@ describe('retries', () => {
   })
 })
 
+describe('deliveries of one moment', () => {
+  it('When several events become due at the same moment, Then they are posted together, each once', async () => {
+    // Arrange: a receiver that answers none of them until all five are in, which only deliveries
+    // posted together can satisfy (one at a time, the first would wait for its timeout)
+    const { config } = env.emulator.core
+    const previous = config.deliveryTimeoutMs
+    config.deliveryTimeoutMs = 2_000
+    receiver.answerOnceReceived = 5
+    try {
+      await subscribe()
+      const ids: string[] = []
+      for (let i = 0; i < 5; i++) ids.push(env.emulator.core.emit('invoice', creditedLog()).id)
+
+      // Act
+      await env.emulator.clock.advance(0)
+
+      // Assert
+      expect(receiver.received).toHaveLength(5)
+      for (const id of ids) {
+        expect((await env.sdk.event.get(id)).isDelivered).toBe(true)
+        expect(await attemptsOf(id)).toEqual([])
+      }
+    } finally {
+      config.deliveryTimeoutMs = previous
+    }
+  })
+})
+
 describe('delivery faults', () => {
   it('When duplicates are injected, Then the receiver gets two identical signed copies', async () => {
     await controlJson(env.emulator.url, 'PUT', '/_emulator/faults', { duplicateDeliveries: 1 })

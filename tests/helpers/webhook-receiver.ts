@@ -19,6 +19,8 @@ export interface WebhookReceiver {
   status: number
   /** Real-time delay before answering, to provoke delivery timeouts. */
   delayMs: number
+  /** Holds every answer until this many requests have arrived (0: answer at once). */
+  answerOnceReceived: number
   /** Resolves once `count` requests have arrived, or rejects after `timeoutMs` of real time. */
   waitFor(count: number, timeoutMs?: number): Promise<Received[]>
   close(): Promise<void>
@@ -31,6 +33,7 @@ export async function startWebhookReceiver(now: () => number): Promise<WebhookRe
     received: [],
     status: 200,
     delayMs: 0,
+    answerOnceReceived: 0,
     async waitFor(count, timeoutMs = 5000) {
       if (receiver.received.length < count) {
         await new Promise<void>((resolve, reject) => {
@@ -56,6 +59,7 @@ export async function startWebhookReceiver(now: () => number): Promise<WebhookRe
         server.close(() => resolve())
       })
   }
+  const held: (() => void)[] = []
   const server = createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
@@ -75,7 +79,8 @@ export async function startWebhookReceiver(now: () => number): Promise<WebhookRe
         res.end(status === 200 ? 'ok' : 'nope')
       }
       if (receiver.delayMs > 0) setTimeout(answer, receiver.delayMs)
-      else answer()
+      else if (receiver.received.length < receiver.answerOnceReceived) held.push(answer)
+      else for (const release of [...held.splice(0), answer]) release()
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -103,6 +103,11 @@ export class EmulatorCore {
     return this.store.save()
   }
 
+  /** The same, lazy bookkeeping aside (StateStore.saveEager): what an answer waits for. */
+  saveEager(): Promise<void> {
+    return this.store.saveEager()
+  }
+
   /** Resolves once these records, as they are now, are on disk (see StateStore.saveRecords). */
   saveRecords(records: readonly (readonly [Collection, string])[]): Promise<void> {
     return this.store.saveRecords(records)
@@ -174,6 +179,25 @@ export class EmulatorCore {
       if (timer !== undefined) this.clock.cancel(timer)
       this.timers.delete(id)
     }
+  }
+
+  /**
+   * Takes the jobs of `kind` on `subject` due at exactly `at` (at most `limit`) out of the schedule,
+   * as if each had just fired: the caller runs them now.
+   */
+  takeDue(subject: string, kind: Job['kind'], at: number, limit: number): Job[] {
+    const taken: Job[] = []
+    for (const id of this.indexes.jobs.ids(subject)) {
+      if (taken.length >= limit) break
+      const job = this.state.jobs[id]
+      if (!job || job.kind !== kind || job.at !== at) continue
+      const timer = this.timers.get(id)
+      if (timer !== undefined) this.clock.cancel(timer)
+      this.timers.delete(id)
+      this.remove('jobs', id, true)
+      taken.push(job)
+    }
+    return taken
   }
 
   /** Re-arms every persisted job after a restart. */

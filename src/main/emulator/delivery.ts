@@ -22,6 +22,13 @@ export function signBody(body: string, privateKey: string | KeyObject): string {
   return sign('sha256', Buffer.from(body), privateKey).toString('base64')
 }
 
+/**
+ * Deliveries due at one moment that go out together (a batch's `created` events): Stark posts
+ * concurrently too, and their receiver can record them in one write. Bounded, so that a restart
+ * with many deliveries due at once does not open a connection per event.
+ */
+const DELIVERIES_AT_ONCE = 16
+
 export class WebhookDelivery {
   private readonly transport = new DeliveryTransport()
   private readonly inFlight = new Set<Promise<void>>()
@@ -49,14 +56,15 @@ export class WebhookDelivery {
   }
 
   /**
-   * Awaits the POST, so that a manual clock's `advance` sees its outcome. With a shuffle window the
-   * delivery runs detached after a random real-time delay instead: deliveries run one at a time
-   * otherwise, and only overlapping ones can arrive out of order.
+   * Awaits the POSTs, so that a manual clock's `advance` sees their outcome: this one's and those of
+   * the other deliveries to the same webhook due at the same moment, which go out with it. With a
+   * shuffle window the delivery runs detached after a random real-time delay instead: only then
+   * can deliveries of different moments overlap and arrive out of order.
    */
   handle(job: DeliverJob): Promise<void> {
-    if (!this.pending(job)) return Promise.resolve()
     const window = this.core.faults.shuffleWindowMs
     if (window > 0) {
+      if (!this.pending(job)) return Promise.resolve()
       const delay = this.core.rng.int(0, window)
       // Nobody awaits a detached delivery, so its failure is reported here rather than lost.
       this.track(this.deliverAfter(job, delay)).catch((error: unknown) =>
@@ -64,7 +72,14 @@ export class WebhookDelivery {
       )
       return Promise.resolve()
     }
-    return this.track(this.deliver(job))
+    const together = this.core.takeDue(
+      `webhook:${job.webhookId}`,
+      'event.deliver',
+      job.at,
+      DELIVERIES_AT_ONCE - 1
+    ) as DeliverJob[]
+    const due = [job, ...together].filter((j) => this.pending(j))
+    return this.track(Promise.all(due.map((j) => this.deliver(j))).then(() => undefined))
   }
 
   onWebhookDeleted(webhookId: string): void {
@@ -113,6 +128,12 @@ export class WebhookDelivery {
   }
 
   private async deliver(job: DeliverJob): Promise<void> {
+    const { state, faults, config } = this.core
+    const event = state.events[job.eventId]
+    if (!event) return
+    // Signed before the wait for the disk: the commit it waits for starts on the next turn anyway.
+    const body = webhookBody(event)
+    const signature = signBody(body, this.privateKey())
     // What a receiver is sent must survive a crash: the event is on disk before it is posted (the
     // job's own removal need not be: a crash before it is written only repeats the delivery).
     await this.core.saveRecords([
@@ -122,21 +143,20 @@ export class WebhookDelivery {
     ])
     // Checked again: the webhook or event may have been deleted during a shuffle delay.
     if (!this.pending(job)) return
-    const { state, faults, config } = this.core
-    const event = state.events[job.eventId] as StarkEvent
     const url = (state.webhooks[job.webhookId] as { url: string }).url
-    const body = webhookBody(event)
-    const signature = signBody(body, this.privateKey())
 
+    // Drawn before posting: deliveries that go out together finish in any order, the draws must not.
+    const drop = this.chance(faults.dropDeliveries)
+    const duplicate = !drop && this.chance(faults.duplicateDeliveries)
     let outcome: PostOutcome
-    if (this.chance(faults.dropDeliveries)) {
+    if (drop) {
       outcome = {
         kind: 'timeout',
         message: `HTTP POST request timed out after ${config.deliveryTimeoutMs} ms`
       }
     } else {
       outcome = await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
-      if (outcome.kind !== 'aborted' && this.chance(faults.duplicateDeliveries)) {
+      if (outcome.kind !== 'aborted' && duplicate) {
         // The copy is a replay of the same signed bytes; only the first answer counts.
         await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
       }

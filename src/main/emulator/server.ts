@@ -144,8 +144,9 @@ export function createFront({ core, api, control, auth, hosts, limits }: FrontOp
     if (fault && !failAfter) throw INTERNAL
 
     const result = await found.handler(request)
-    // Every answer waits for the disk, reads too: what a client has seen survives a crash.
-    await core.save()
+    // Every answer waits for the disk, reads too: what a client has seen survives a crash (lazy
+    // bookkeeping aside: losing it only repeats a delivery).
+    await core.saveEager()
     if (failAfter) throw INTERNAL
     if (result instanceof BinaryBody) sendBinary(res, result)
     else sendJson(res, 200, result)

@@ -76,6 +76,8 @@ export class StateStore {
   private durableChanges = 0
   /** The last change that must be written now (not lazy, or waited for). */
   private wanted = 0
+  /** The last change that was not lazy: what `saveEager()` waits for. */
+  private lastEager = 0
   private lazyTimer: ReturnType<typeof setTimeout> | undefined
   private waiters: Waiter[] = []
   private flushing: Promise<void> | undefined
@@ -151,19 +153,27 @@ export class StateStore {
     this.changes++
     this.pendingMarks.set(`${collection}/${id}`, this.changes)
     if (lazy) this.armLazyWrite()
-    else this.want(this.changes)
+    else this.want((this.lastEager = this.changes))
   }
 
   /** Records a change of the scalars (balance, ledger, ids used) alone. */
   touch(): void {
     if (!this.segment || this.closed || this.failure) return
     this.changes++
-    this.want(this.changes)
+    this.want((this.lastEager = this.changes))
   }
 
   /** Resolves once every change recorded before this call is on disk. */
   save(): Promise<void> {
     return this.saveUpTo(this.changes)
+  }
+
+  /**
+   * The same, lazy changes aside: those keep their own schedule, so that an answer given right after
+   * a delivery does not wait for the delivery's bookkeeping.
+   */
+  saveEager(): Promise<void> {
+    return this.saveUpTo(this.lastEager)
   }
 
   /**
