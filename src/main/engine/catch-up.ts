@@ -227,12 +227,13 @@ export class CatchUp {
   }
 }
 
-const MAX_QUIET_INTERVALS = 4
+const MAX_QUIET_INTERVALS = 8
 
 /**
  * The time to the next periodic sweep. While sweeps find nothing missed (the last one found nothing
- * and saw nothing on its way), the gap doubles, up to 4 intervals: Stark itself retries a failed
- * delivery for 2.5 hours meanwhile, and the final look before completion takes every credit. Webhooks
+ * and saw nothing on its way), the gap doubles, up to 8 intervals (2 hours at the default 15
+ * minutes, still within the 2.5 hours Stark itself retries a failed delivery), and the final look
+ * before completion takes every credit. Webhooks
  * arriving in between are no reason to sweep more often: they show the webhook works (at `--speed
  * max` such sweeps were about half of a run's signed Stark calls). A sweep that finds anything, sees
  * anything on its way, or fails brings the gap back to the interval.
