@@ -29,6 +29,26 @@ const webhook = (id: string): WebhookRecord => ({
   created: '2026-01-05T00:00:00.000000+00:00'
 })
 
+/** Opens a store on a new folder (closed and removed after the test). */
+async function openStore(prefix: string): Promise<{ file: string; opened: StateStore }> {
+  dir = await mkdtemp(join(tmpdir(), prefix))
+  const file = join(dir, 'emulator-state.json')
+  const opened = await StateStore.open({ file, fresh })
+  store = opened
+  return { file, opened }
+}
+
+/** The ids of the webhooks a fresh load of the file finds. */
+const webhooksOnDisk = async (file: string): Promise<string[]> =>
+  Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+
+/** Adds webhook `id` to the open store's state and marks it changed. */
+function addWebhook(id: string, lazy = false): void {
+  const open = store as StateStore
+  open.state.webhooks[id] = webhook(id)
+  open.mark('webhooks', id, lazy)
+}
+
 /** Settles the microtasks queued so far: a promise already resolved has run its callbacks. */
 const microtasks = async (): Promise<void> => {
   for (let i = 0; i < 5; i++) await Promise.resolve()
@@ -37,21 +57,17 @@ const microtasks = async (): Promise<void> => {
 describe('saving named records', () => {
   it('When a record is marked, Then saveRecords resolves once it is on disk; when it already is, at once, although another change is pending', async () => {
     // Arrange
-    dir = await mkdtemp(join(tmpdir(), 'ssim-records-'))
-    const file = join(dir, 'emulator-state.json')
-    store = await StateStore.open({ file, fresh })
-    store.state.webhooks.a = webhook('a')
-    store.mark('webhooks', 'a')
+    const { file, opened } = await openStore('ssim-records-')
+    addWebhook('a')
 
     // Act
-    await store.saveRecords([['webhooks', 'a']])
+    await opened.saveRecords([['webhooks', 'a']])
     const afterFirst = (await loadState(file, fresh)).state.webhooks
-    store.state.webhooks.b = webhook('b')
-    store.mark('webhooks', 'b')
+    addWebhook('b')
     let aSaved = false
     let bSaved = false
-    void store.saveRecords([['webhooks', 'a']]).then(() => (aSaved = true))
-    const b = store.saveRecords([['webhooks', 'b']]).then(() => (bSaved = true))
+    void opened.saveRecords([['webhooks', 'a']]).then(() => (aSaved = true))
+    const b = opened.saveRecords([['webhooks', 'b']]).then(() => (bSaved = true))
     await microtasks()
     const early = { aSaved, bSaved }
     await b
@@ -59,31 +75,26 @@ describe('saving named records', () => {
     // Assert
     expect(Object.keys(afterFirst)).toEqual(['a'])
     expect(early).toEqual({ aSaved: true, bSaved: false })
-    expect(Object.keys((await loadState(file, fresh)).state.webhooks).sort()).toEqual(['a', 'b'])
+    expect(await webhooksOnDisk(file)).toEqual(['a', 'b'])
   })
 })
 
 describe('lazy changes', () => {
   it('When a change is lazy, Then it starts no commit of its own: it is written with the next change, and save() waits for it', async () => {
     // Arrange
-    dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
-    const file = join(dir, 'emulator-state.json')
-    store = await StateStore.open({ file, fresh })
-    const commitsBefore = store.stats().commits
+    const { file, opened } = await openStore('ssim-lazy-')
+    const commitsBefore = opened.stats().commits
 
     // Act: a lazy change, turns for a commit to start if it were going to, then an urgent one
-    store.state.webhooks.a = webhook('a')
-    store.mark('webhooks', 'a', true)
+    addWebhook('a', true)
     for (let i = 0; i < 3; i++) await nextTurn()
-    store.state.webhooks.b = webhook('b')
-    store.mark('webhooks', 'b')
-    await store.saveRecords([['webhooks', 'b']])
-    const together = store.stats().commits - commitsBefore
-    const onDisk = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
-    store.state.webhooks.c = webhook('c')
-    store.mark('webhooks', 'c', true)
-    await store.save()
-    const afterSave = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+    addWebhook('b')
+    await opened.saveRecords([['webhooks', 'b']])
+    const together = opened.stats().commits - commitsBefore
+    const onDisk = await webhooksOnDisk(file)
+    addWebhook('c', true)
+    await opened.save()
+    const afterSave = await webhooksOnDisk(file)
 
     // Assert
     expect(together).toBe(1)
@@ -93,22 +104,18 @@ describe('lazy changes', () => {
 
   it('When only lazy changes are pending, Then saveEager() (what an answer waits for) starts no commit, while save() writes them', async () => {
     // Arrange: an urgent change on disk, then a lazy one
-    dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
-    const file = join(dir, 'emulator-state.json')
-    store = await StateStore.open({ file, fresh })
-    store.state.webhooks.a = webhook('a')
-    store.mark('webhooks', 'a')
-    await store.saveEager()
-    store.state.webhooks.b = webhook('b')
-    store.mark('webhooks', 'b', true)
-    const commitsBefore = store.stats().commits
+    const { file, opened } = await openStore('ssim-lazy-')
+    addWebhook('a')
+    await opened.saveEager()
+    addWebhook('b', true)
+    const commitsBefore = opened.stats().commits
 
     // Act
-    await store.saveEager()
-    const eagerCommits = store.stats().commits - commitsBefore
-    const afterEager = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
-    await store.save()
-    const afterSave = Object.keys((await loadState(file, fresh)).state.webhooks).sort()
+    await opened.saveEager()
+    const eagerCommits = opened.stats().commits - commitsBefore
+    const afterEager = await webhooksOnDisk(file)
+    await opened.save()
+    const afterSave = await webhooksOnDisk(file)
 
     // Assert
     expect(eagerCommits).toBe(0)
@@ -117,13 +124,10 @@ describe('lazy changes', () => {
   })
 
   it('When the store closes with a lazy change pending, Then the change is on disk', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ssim-lazy-'))
-    const file = join(dir, 'emulator-state.json')
-    store = await StateStore.open({ file, fresh })
-    store.state.webhooks.a = webhook('a')
-    store.mark('webhooks', 'a', true)
+    const { file, opened } = await openStore('ssim-lazy-')
+    addWebhook('a', true)
 
-    await store.close()
+    await opened.close()
     store = undefined
 
     expect(Object.keys((await loadState(file, fresh)).state.webhooks)).toEqual(['a'])

@@ -86,6 +86,18 @@ async function emitInvoiceEvent(): Promise<string> {
 const attemptsOf = (eventId: string) =>
   collectAll(env.sdk.event.attempt.query({ eventIds: [eventId] }))
 
+/** Runs `fn` with the emulator's delivery timeout set to `ms`, then puts the old one back. */
+async function withDeliveryTimeout(ms: number, fn: () => Promise<void>): Promise<void> {
+  const { config } = env.emulator.core
+  const previous = config.deliveryTimeoutMs
+  config.deliveryTimeoutMs = ms
+  try {
+    await fn()
+  } finally {
+    config.deliveryTimeoutMs = previous
+  }
+}
+
 describe('webhook registration', () => {
   it('When a webhook is created, Then get, query and delete answer it as Stark does', async () => {
     const created = await env.sdk.webhook.create({
@@ -335,17 +347,12 @@ describe('retries', () => {
   })
 
   it('When the receiver is slower than the delivery timeout, Then a timeout attempt is recorded', async () => {
-    const { config } = env.emulator.core
-    const previous = config.deliveryTimeoutMs
-    config.deliveryTimeoutMs = 100
     receiver.delayMs = 1000
-    try {
+    await withDeliveryTimeout(100, async () => {
       await subscribe()
       const eventId = await emitInvoiceEvent()
       expect((await attemptsOf(eventId)).map((a) => a.code)).toEqual(['timeout'])
-    } finally {
-      config.deliveryTimeoutMs = previous
-    }
+    })
   })
 })
 
@@ -353,11 +360,8 @@ describe('deliveries of one moment', () => {
   it('When several events become due at the same moment, Then they are posted together, each once', async () => {
     // Arrange: a receiver that answers none of them until all five are in, which only deliveries
     // posted together can satisfy (one at a time, the first would wait for its timeout)
-    const { config } = env.emulator.core
-    const previous = config.deliveryTimeoutMs
-    config.deliveryTimeoutMs = 2_000
     receiver.answerOnceReceived = 5
-    try {
+    await withDeliveryTimeout(2_000, async () => {
       await subscribe()
       const ids: string[] = []
       for (let i = 0; i < 5; i++) ids.push(env.emulator.core.emit('invoice', creditedLog()).id)
@@ -371,9 +375,7 @@ describe('deliveries of one moment', () => {
         expect((await env.sdk.event.get(id)).isDelivered).toBe(true)
         expect(await attemptsOf(id)).toEqual([])
       }
-    } finally {
-      config.deliveryTimeoutMs = previous
-    }
+    })
   })
 })
 
