@@ -41,6 +41,8 @@ export class EmulatorCore {
   config: SandboxBehaviour
   faults: Faults
   private readonly handlers = new Map<string, (job: Job) => void | Promise<void>>()
+  /** Kinds whose handler removes the job itself, once its outcome is recorded. */
+  private readonly selfRemoving = new Set<string>()
   private readonly timers = new Map<string, TimerId>()
   private readonly eventListeners: ((event: StarkEvent) => void)[] = []
   /** Last `iso()` stamp of the current time, in microseconds. */
@@ -155,8 +157,23 @@ export class EmulatorCore {
 
   // --- Jobs: scheduled work that survives a restart ---
 
-  on<K extends Job['kind']>(kind: K, handler: JobHandler<K>): void {
+  /**
+   * `keepUntilDone`: the job stays stored while its handler runs and the handler removes it
+   * (`finishJob`), for work that goes outside and must run again after a crash until its outcome is
+   * recorded (a webhook post: its event is written, and the job with it, before the post).
+   */
+  on<K extends Job['kind']>(
+    kind: K,
+    handler: JobHandler<K>,
+    options: { keepUntilDone?: boolean } = {}
+  ): void {
     this.handlers.set(kind, handler as (job: Job) => void | Promise<void>)
+    if (options.keepUntilDone) this.selfRemoving.add(kind)
+  }
+
+  /** A `keepUntilDone` job's outcome is recorded: it need not run again. */
+  finishJob(job: Job): void {
+    if (this.state.jobs[job.id]) this.remove('jobs', job.id, true)
   }
 
   schedule(input: JobInput): Job {
@@ -182,19 +199,20 @@ export class EmulatorCore {
   }
 
   /**
-   * Takes the jobs of `kind` on `subject` due at exactly `at` (at most `limit`) out of the schedule,
-   * as if each had just fired: the caller runs them now.
+   * Takes the `keepUntilDone` jobs of `kind` on `subject` due at exactly `at` (at most `limit`) off
+   * the clock, as if each had just fired: the caller runs them now and finishes each (`finishJob`).
    */
   takeDue(subject: string, kind: Job['kind'], at: number, limit: number): Job[] {
+    if (!this.selfRemoving.has(kind)) throw new Error(`${kind} jobs are not kept until done`)
     const taken: Job[] = []
     for (const id of this.indexes.jobs.ids(subject)) {
       if (taken.length >= limit) break
       const job = this.state.jobs[id]
-      if (!job || job.kind !== kind || job.at !== at) continue
       const timer = this.timers.get(id)
-      if (timer !== undefined) this.clock.cancel(timer)
+      // A job without a timer is already being run.
+      if (!job || job.kind !== kind || job.at !== at || timer === undefined) continue
+      this.clock.cancel(timer)
       this.timers.delete(id)
-      this.remove('jobs', id, true)
       taken.push(job)
     }
     return taken
@@ -231,9 +249,8 @@ export class EmulatorCore {
   private async fire(job: Job): Promise<void> {
     this.timers.delete(job.id)
     if (!this.state.jobs[job.id]) return
-    // Lazy: a job's changes are marked in this same turn and commit with its removal; a job that
-    // changes nothing (a webhook post) would only run again after a crash, which it may.
-    this.remove('jobs', job.id, true)
+    // Lazy: a job's changes are marked in this same turn and commit with its removal.
+    if (!this.selfRemoving.has(job.kind)) this.remove('jobs', job.id, true)
     const handler = this.handlers.get(job.kind)
     if (!handler) throw new Error(`no handler for emulator job ${job.kind}`)
     await handler(job)

@@ -29,6 +29,15 @@ export function signBody(body: string, privateKey: string | KeyObject): string {
  */
 const DELIVERIES_AT_ONCE = 16
 
+/** One delivery ready to go: what is posted, and the faults drawn for it. */
+interface Prepared {
+  job: DeliverJob
+  body: string
+  signature: string
+  drop: boolean
+  duplicate: boolean
+}
+
 export class WebhookDelivery {
   private readonly transport = new DeliveryTransport()
   private readonly inFlight = new Set<Promise<void>>()
@@ -59,12 +68,16 @@ export class WebhookDelivery {
    * Awaits the POSTs, so that a manual clock's `advance` sees their outcome: this one's and those of
    * the other deliveries to the same webhook due at the same moment, which go out with it. With a
    * shuffle window the delivery runs detached after a random real-time delay instead: only then
-   * can deliveries of different moments overlap and arrive out of order.
+   * can deliveries of different moments overlap and arrive out of order. A job stays stored until
+   * its outcome is recorded, so that a crash before that sends it again.
    */
   handle(job: DeliverJob): Promise<void> {
     const window = this.core.faults.shuffleWindowMs
     if (window > 0) {
-      if (!this.pending(job)) return Promise.resolve()
+      if (!this.pending(job)) {
+        this.core.finishJob(job)
+        return Promise.resolve()
+      }
       const delay = this.core.rng.int(0, window)
       // Nobody awaits a detached delivery, so its failure is reported here rather than lost.
       this.track(this.deliverAfter(job, delay)).catch((error: unknown) =>
@@ -78,8 +91,7 @@ export class WebhookDelivery {
       job.at,
       DELIVERIES_AT_ONCE - 1
     ) as DeliverJob[]
-    const due = [job, ...together].filter((j) => this.pending(j))
-    return this.track(Promise.all(due.map((j) => this.deliver(j))).then(() => undefined))
+    return this.track(this.deliverAll([job, ...together]))
   }
 
   onWebhookDeleted(webhookId: string): void {
@@ -98,7 +110,7 @@ export class WebhookDelivery {
     if (state.eventTargets[eventId]) this.core.remove('eventTargets', eventId)
   }
 
-  /** Cuts in-flight POSTs and shuffle delays short; their jobs are queued again for the next start. */
+  /** Cuts in-flight POSTs and shuffle delays short; their jobs stay stored for the next start. */
   async stop(): Promise<void> {
     this.transport.stop()
     await Promise.allSettled([...this.inFlight])
@@ -121,50 +133,73 @@ export class WebhookDelivery {
   }
 
   private async deliverAfter(job: DeliverJob, delayMs: number): Promise<void> {
-    if (await this.transport.wait(delayMs)) await this.deliver(job)
-    else this.requeue(job)
+    // Cut short by a stop: the job is still stored, and the next start sends it.
+    if (!(await this.transport.wait(delayMs))) return
+    await this.deliverAll([job])
     // Detached from the job runner, so nothing else saves what this delivery changed.
     await this.core.save()
   }
 
-  private async deliver(job: DeliverJob): Promise<void> {
-    const { state, faults, config } = this.core
-    const event = state.events[job.eventId]
-    if (!event) return
-    // Signed before the wait for the disk: the commit it waits for starts on the next turn anyway.
-    const body = webhookBody(event)
-    const signature = signBody(body, this.privateKey())
-    // What a receiver is sent must survive a crash: the event is on disk before it is posted (the
-    // job's own removal need not be: a crash before it is written only repeats the delivery).
+  /**
+   * Posts together, then records the outcomes in schedule order: what recording draws (a failed
+   * attempt's id) must not depend on which answer came first.
+   */
+  private async deliverAll(jobs: DeliverJob[]): Promise<void> {
+    const sends = jobs.map((job) => this.send(this.prepare(job)))
+    const outcomes = await Promise.allSettled(sends)
+    let failure: unknown
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') this.record(jobs[i] as DeliverJob, outcome.value)
+      else failure ??= outcome.reason
+    })
+    if (failure !== undefined) throw failure
+  }
+
+  /** The body, its signature and the fault draws, in schedule order, before anything is awaited. */
+  private prepare(job: DeliverJob): Prepared | undefined {
+    if (!this.pending(job)) return undefined
+    const { faults } = this.core
+    const body = webhookBody(this.core.state.events[job.eventId] as StarkEvent)
+    const drop = this.chance(faults.dropDeliveries)
+    const duplicate = !drop && this.chance(faults.duplicateDeliveries)
+    return { job, body, signature: signBody(body, this.privateKey()), drop, duplicate }
+  }
+
+  private async send(prepared: Prepared | undefined): Promise<PostOutcome | 'gone'> {
+    if (!prepared) return 'gone'
+    const { job, body, signature } = prepared
+    const { state, config } = this.core
+    // What a receiver is sent must survive a crash: the event (and this job) is on disk first.
     await this.core.saveRecords([
       ['events', job.eventId],
       ['eventTargets', job.eventId],
       ['webhooks', job.webhookId]
     ])
-    // Checked again: the webhook or event may have been deleted during a shuffle delay.
-    if (!this.pending(job)) return
-    const url = (state.webhooks[job.webhookId] as { url: string }).url
-
-    // Drawn before posting: deliveries that go out together finish in any order, the draws must not.
-    const drop = this.chance(faults.dropDeliveries)
-    const duplicate = !drop && this.chance(faults.duplicateDeliveries)
-    let outcome: PostOutcome
-    if (drop) {
-      outcome = {
+    // Checked again: the webhook or event may have been deleted meanwhile.
+    if (!this.pending(job)) return 'gone'
+    if (prepared.drop)
+      return {
         kind: 'timeout',
         message: `HTTP POST request timed out after ${config.deliveryTimeoutMs} ms`
       }
-    } else {
-      outcome = await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
-      if (outcome.kind !== 'aborted' && duplicate) {
-        // The copy is a replay of the same signed bytes; only the first answer counts.
-        await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
-      }
+    const url = (state.webhooks[job.webhookId] as { url: string }).url
+    const outcome = await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
+    if (outcome.kind !== 'aborted' && prepared.duplicate) {
+      // The copy is a replay of the same signed bytes; only the first answer counts.
+      await this.transport.post(url, body, signature, config.deliveryTimeoutMs)
     }
+    return outcome
+  }
 
-    if (outcome.kind === 'aborted') this.requeue(job)
-    else if (this.accepted(outcome)) this.markDelivered(job.eventId, job.webhookId)
-    else this.fail(job, outcome)
+  private record(job: DeliverJob, outcome: PostOutcome | 'gone'): void {
+    // Cut short by a stop: the job stays stored, and the next start sends it.
+    if (outcome !== 'gone' && outcome.kind === 'aborted') return
+    // 'gone': its event or webhook was deleted, so there is nothing left to deliver.
+    if (outcome !== 'gone') {
+      if (this.accepted(outcome)) this.markDelivered(job.eventId, job.webhookId)
+      else this.fail(job, outcome)
+    }
+    this.core.finishJob(job)
   }
 
   private accepted(outcome: PostOutcome): boolean {
@@ -196,12 +231,6 @@ export class WebhookDelivery {
       webhookId: job.webhookId,
       attempt: job.attempt + 1
     })
-  }
-
-  /** The job was consumed before its POST was cut short; put it back so a restart sends it. */
-  private requeue(job: DeliverJob): void {
-    const { eventId, webhookId, attempt, at } = job
-    this.core.schedule({ kind: 'event.deliver', at, eventId, webhookId, attempt })
   }
 
   private privateKey(): KeyObject {

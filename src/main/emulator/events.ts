@@ -44,7 +44,7 @@ function parsePatch(body: unknown): boolean {
 export function registerEvents(api: Router, core: EmulatorCore): { stop(): Promise<void> } {
   const delivery = new WebhookDelivery(core)
   core.onEvent((event) => delivery.enqueue(event))
-  core.on('event.deliver', (job) => delivery.handle(job))
+  core.on('event.deliver', (job) => delivery.handle(job), { keepUntilDone: true })
   registerWebhookRoutes(api, core, (webhookId) => delivery.onWebhookDeleted(webhookId))
 
   // --- Events ---
