@@ -5,18 +5,10 @@
  * TypeScript and zod: shared by main, the renderer and the dashboard.
  */
 import { z } from 'zod'
+import { isWebUrl } from './web-url'
 
 export const ENVIRONMENTS = ['emulator', 'sandbox'] as const
 export type Environment = (typeof ENVIRONMENTS)[number]
-
-const isWebUrl = (value: string): boolean => {
-  try {
-    const url = new URL(value)
-    return url.protocol === 'https:' || url.protocol === 'http:'
-  } catch {
-    return false
-  }
-}
 
 /**
  * How Stark's webhooks reach this computer: not at all (the emulator delivers on loopback; the

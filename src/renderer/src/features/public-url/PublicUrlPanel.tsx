@@ -5,6 +5,7 @@
  */
 import { useId, useState } from 'react'
 import type { PublicUrlChoice } from '../../../../shared/environment'
+import { isWebUrl } from '../../../../shared/web-url'
 import { ActionButton } from '../../components/ActionButton'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { Field } from '../../components/Field'
@@ -19,15 +20,6 @@ const MODES: { mode: Mode; label: string }[] = [
   { mode: 'localtunnel', label: 'localtunnel' },
   { mode: 'public-url', label: 'My own URL' }
 ]
-
-const isWebUrl = (value: string): boolean => {
-  try {
-    const url = new URL(value)
-    return url.protocol === 'https:' || url.protocol === 'http:'
-  } catch {
-    return false
-  }
-}
 
 export function PublicUrlPanel(): React.JSX.Element {
   const choice = useApp((s) => s.environmentView?.publicUrl ?? null)
