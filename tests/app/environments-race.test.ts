@@ -8,7 +8,6 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDispatch } from '../../src/main/app/dispatch'
@@ -21,38 +20,29 @@ import { createRuntime, type Runtime } from '../../src/main/runtime/runtime'
 import { createKeyStore, type KeyStore } from '../../src/main/secrets/key-store'
 import { memoryStore } from '../../src/main/secrets/kv-store'
 import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
-import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
 import { generateKeyPair } from '../../src/main/stark/keys'
 import { environmentsHost, quietLogger, sandboxRuntimes } from '../helpers/sandbox-runtimes'
-import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
+import { startGateProxy, useSandboxStark, type GateProxy } from '../helpers/sandbox-stark'
 
 describe('environments: a switch during the first start', () => {
   let dir: string | undefined
   let environments: Environments | undefined
   const created: Runtime[] = []
-  // The "sandbox": an emulator behind TLS as sandbox.api.starkbank.com (no real network).
-  const sandboxKey = generateKeyPair()
-  let stark: Emulator
-  let front: TlsEmulator
+  const sandbox = useSandboxStark('ssim-env-start-')
   let projectId: string
-  beforeAll(async () => {
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    projectId = stark.registerProject(sandboxKey.publicPem)
-    front = await startTlsEmulator(stark.port)
+  beforeAll(() => {
+    projectId = sandbox.stark.registerProject(sandbox.key.publicPem)
   })
-
-  afterAll(async () => {
+  sandbox.atEnd(async () => {
     await environments?.stop()
     // Whatever the manager lost track of, so that the test does not leak a running runtime.
     await Promise.all(created.map((r) => r.stop().catch(() => undefined)))
     if (dir) await rm(dir, { recursive: true, force: true })
-    await front?.close()
-    await stark?.stop()
   })
 
   const slowKeys = async (): Promise<{ keys: KeyStore; release: () => void }> => {
     const store = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
-    await store.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    await store.save({ projectId, privateKeyPem: sandbox.key.privatePem })
     let release: () => void = () => undefined
     const gate = new Promise<void>((resolve) => (release = resolve))
     // The keychain answers only when the test says so (on macOS, after the user's "Allow").
@@ -71,7 +61,9 @@ describe('environments: a switch during the first start', () => {
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: sandboxRuntimes(front, { onCreate: (runtime) => void created.push(runtime) }),
+      createRuntime: sandboxRuntimes(sandbox.front, {
+        onCreate: (runtime) => void created.push(runtime)
+      }),
       logger: quietLogger
     })
   const stillRunning = (): string[] =>
@@ -113,59 +105,34 @@ describe('environments: a switch during the first start', () => {
 })
 
 describe('environments: Test connection on a failed sandbox while switching', () => {
-  const sandboxKey = generateKeyPair()
-  let stark: Emulator
-  let front: TlsEmulator
-  let dir: string
+  const sandbox = useSandboxStark('ssim-env-test-race-')
   let environments: Environments | undefined
-  // Between the sandbox agent and the TLS front: refuses, holds, or passes connections.
-  let mode: 'refuse' | 'hold' | 'pass' = 'refuse'
-  const held: Socket[] = []
-  let proxy: Server
-
+  let gate: GateProxy
   beforeAll(async () => {
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    front = await startTlsEmulator(stark.port)
-    dir = await mkdtemp(join(tmpdir(), 'ssim-env-test-race-'))
-    proxy = createServer((socket) => {
-      if (mode === 'refuse') return socket.destroy()
-      if (mode === 'hold') return void held.push(socket)
-      const upstream = connect(front.trust().connectTo.port, '127.0.0.1')
-      socket.pipe(upstream).pipe(socket)
-      socket.on('error', () => upstream.destroy())
-      upstream.on('error', () => socket.destroy())
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    gate = await startGateProxy(sandbox.front, 'refuse')
   })
-  afterAll(async () => {
+  sandbox.atEnd(async () => {
     await environments?.stop()
-    held.forEach((s) => s.destroy())
-    await new Promise((resolve) => proxy.close(resolve))
-    await front?.close()
-    await stark?.stop()
-    await rm(dir, { recursive: true, force: true })
+    await gate.close()
   })
 
   it('Given a sandbox whose start failed, When Test connection is pending and the user switches to the emulator, Then the emulator keeps its Stark connection', async () => {
-    const projectId = stark.registerProject(sandboxKey.publicPem)
-    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
-    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
-    const port = (proxy.address() as AddressInfo).port
+    const { keys } = await sandbox.savedKeys()
     environments = createEnvironments({
-      baseDir: dir,
+      baseDir: sandbox.dir,
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: sandboxRuntimes(front, { viaPort: port }),
+      createRuntime: sandboxRuntimes(sandbox.front, { viaPort: gate.port }),
       logger: quietLogger
     })
     await environments.start()
     expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
 
     // The user asks why: Test connection connects the SDK just for itself; Stark is slow to answer.
-    mode = 'hold'
+    gate.mode = 'hold'
     const testing = environments.testConnection().catch((error: Error) => error)
-    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    while (gate.holding === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     // Meanwhile the presenter gives up and goes back to the emulator.
     await environments.switchTo({ environment: 'emulator' })
     expect(environments.status()).toMatchObject({
@@ -173,8 +140,8 @@ describe('environments: Test connection on a failed sandbox while switching', ()
       environment: 'emulator',
       error: null
     })
-    mode = 'pass'
-    held.forEach((s) => s.destroy())
+    gate.mode = 'pass'
+    gate.release()
     await testing
 
     // The emulator's engine must still reach its Stark (the test must not have cleared the SDK's
@@ -185,36 +152,22 @@ describe('environments: Test connection on a failed sandbox while switching', ()
 })
 
 describe('environments: the key changed while a switch to the sandbox is under way', () => {
-  const sandboxKey = generateKeyPair()
-  let stark: Emulator
-  let front: TlsEmulator
-  let dir: string
+  const sandbox = useSandboxStark('ssim-env-key-race-')
   let environments: Environments | undefined
-
-  beforeAll(async () => {
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    front = await startTlsEmulator(stark.port)
-    dir = await mkdtemp(join(tmpdir(), 'ssim-env-key-race-'))
-  })
-  afterAll(async () => {
+  sandbox.atEnd(async () => {
     await environments?.stop()
-    await front?.close()
-    await stark?.stop()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('Given a switch to the sandbox stopping the emulator, When the key is deleted meanwhile, Then the delete is refused (the sandbox starts with that key)', async () => {
-    const projectId = stark.registerProject(sandboxKey.publicPem)
-    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
-    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
+    const { keys } = await sandbox.savedKeys()
     let deleted: Promise<unknown> | undefined
     const late: { handlers?: ReturnType<typeof environmentHandlers> } = {}
     environments = createEnvironments({
-      baseDir: dir,
+      baseDir: sandbox.dir,
       choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: sandboxRuntimes(front, {
+      createRuntime: sandboxRuntimes(sandbox.front, {
         onCreate: (_runtime, asked) => {
           // The sandbox's runtime exists (the key is read) and the emulator is about to stop: the
           // user deletes the key now (another dashboard tab, or the Sandbox panel still open).
@@ -224,7 +177,7 @@ describe('environments: the key changed while a switch to the sandbox is under w
       logger: quietLogger
     })
     await environments.start()
-    late.handlers = environmentHandlers(environmentsHost(environments, keys, dir))
+    late.handlers = environmentHandlers(environmentsHost(environments, keys, sandbox.dir))
     await environments.switchTo({ environment: 'sandbox' })
     expect(deleted).toBeDefined()
     const answer = await deleted
@@ -237,37 +190,25 @@ describe('environments: the key changed while a switch to the sandbox is under w
 })
 
 describe('environments: the CLI started on the sandbox with --state-dir', () => {
-  const sandboxKey = generateKeyPair()
-  let stark: Emulator
-  let front: TlsEmulator
-  let dir: string
+  const sandbox = useSandboxStark('ssim-env-cli-dir-')
   let environments: Environments | undefined
   let initial: Runtime | undefined
-
-  beforeAll(async () => {
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    front = await startTlsEmulator(stark.port)
-    dir = await mkdtemp(join(tmpdir(), 'ssim-env-cli-dir-'))
-  })
-  afterAll(async () => {
+  sandbox.atEnd(async () => {
     await environments?.stop()
     await initial?.stop()
-    await front?.close()
-    await stark?.stop()
-    await rm(dir, { recursive: true, force: true })
   })
 
   it('Given the sandbox run in the folder the user named, When the page switches to the emulator and back, Then the sandbox resumes in that folder', async () => {
-    const projectId = stark.registerProject(sandboxKey.publicPem)
+    const { keys, projectId } = await sandbox.savedKeys()
     const target = {
       kind: 'sandbox' as const,
       projectId,
-      privateKeyPem: sandboxKey.privatePem,
-      testTrust: front.trust()
+      privateKeyPem: sandbox.key.privatePem,
+      testTrust: sandbox.front.trust()
     }
-    const build = sandboxRuntimes(front)
+    const build = sandboxRuntimes(sandbox.front)
     // As src/cli/headless.ts does for `--private-key k --project-id p --state-dir <dir>/my-run --ui`.
-    const named = join(dir, 'my-run')
+    const named = join(sandbox.dir, 'my-run')
     initial = createRuntime({
       realTime: () => Date.now(),
       target,
@@ -276,10 +217,8 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
       stopStepMs: 3_000
     })
     await initial.start()
-    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
-    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
     environments = createEnvironments({
-      baseDir: dir,
+      baseDir: sandbox.dir,
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
@@ -296,46 +235,25 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
 })
 
 describe('environments: Test connection after the key was replaced', () => {
-  const sandboxKey = generateKeyPair()
-  let stark: Emulator
-  let front: TlsEmulator
-  let dir: string
+  const sandbox = useSandboxStark('ssim-env-test-key-')
   let environments: Environments | undefined
-  let refuse = true
-  let proxy: Server
-
+  let gate: GateProxy
   beforeAll(async () => {
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    front = await startTlsEmulator(stark.port)
-    dir = await mkdtemp(join(tmpdir(), 'ssim-env-test-key-'))
-    proxy = createServer((socket) => {
-      if (refuse) return socket.destroy()
-      const upstream = connect(front.trust().connectTo.port, '127.0.0.1')
-      socket.pipe(upstream).pipe(socket)
-      socket.on('error', () => upstream.destroy())
-      upstream.on('error', () => socket.destroy())
-    })
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    gate = await startGateProxy(sandbox.front, 'refuse')
   })
-  afterAll(async () => {
+  sandbox.atEnd(async () => {
     await environments?.stop()
-    await new Promise((resolve) => proxy.close(resolve))
-    await front?.close()
-    await stark?.stop()
-    await rm(dir, { recursive: true, force: true })
+    await gate.close()
   })
 
   it('Given a sandbox whose start failed, When the user saves another key and tests the connection, Then the saved key is tested', async () => {
-    const projectId = stark.registerProject(sandboxKey.publicPem)
-    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
-    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
-    const port = (proxy.address() as AddressInfo).port
+    const { keys, projectId } = await sandbox.savedKeys()
     environments = createEnvironments({
-      baseDir: dir,
+      baseDir: sandbox.dir,
       choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: sandboxRuntimes(front, { viaPort: port }),
+      createRuntime: sandboxRuntimes(sandbox.front, { viaPort: gate.port }),
       logger: quietLogger
     })
     await environments.start()
@@ -345,7 +263,7 @@ describe('environments: Test connection after the key was replaced', () => {
     // pastes another key, one this project does not know.
     const other = generateKeyPair()
     const saved = await keys.save({ projectId, privateKeyPem: other.privatePem })
-    refuse = false
+    gate.mode = 'pass'
     const report = await environments.testConnection()
     // The answer must be about the key now saved (Stark refuses it), not the one the failed
     // runtime was built with.
@@ -353,13 +271,13 @@ describe('environments: Test connection after the key was replaced', () => {
   }, 30_000)
 
   it('(the premise) Stark refuses that other key for this project', async () => {
-    const projectId = stark.registerProject(generateKeyPair().publicPem)
+    const projectId = sandbox.stark.registerProject(generateKeyPair().publicPem)
     const report = await checkConnection({
       choice: {
         kind: 'sandbox',
         projectId,
         privateKeyPem: generateKeyPair().privatePem,
-        testTrust: front.trust()
+        testTrust: sandbox.front.trust()
       },
       connection: undefined,
       slotFree: true,
@@ -409,51 +327,36 @@ describe('environments: a public URL choice the runtime refuses', () => {
 })
 
 describe('environments: a sandbox start that hangs (a network that swallows packets)', () => {
-  const sandboxKey = generateKeyPair()
-  let stark: Emulator
-  let front: TlsEmulator
-  let dir: string
+  const sandbox = useSandboxStark('ssim-env-hang-')
   let environments: Environments | undefined
-  const held: Socket[] = []
-  let proxy: Server
-
+  let gate: GateProxy
   beforeAll(async () => {
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    front = await startTlsEmulator(stark.port)
-    dir = await mkdtemp(join(tmpdir(), 'ssim-env-hang-'))
-    proxy = createServer((socket) => void held.push(socket))
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+    gate = await startGateProxy(sandbox.front, 'hold')
   })
-  afterAll(async () => {
-    held.forEach((s) => s.destroy())
+  sandbox.atEnd(async () => {
+    gate.release()
     await environments?.stop()
-    await new Promise((resolve) => proxy.close(resolve))
-    await front?.close()
-    await stark?.stop()
-    await rm(dir, { recursive: true, force: true })
+    await gate.close()
   })
 
   it('Given a switch to the sandbox stuck reaching Stark, When the presenter goes back to the emulator, Then the stuck start is given up and the emulator runs', async () => {
-    const projectId = stark.registerProject(sandboxKey.publicPem)
-    const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor() })
-    await keys.save({ projectId, privateKeyPem: sandboxKey.privatePem })
-    const port = (proxy.address() as AddressInfo).port
+    const { keys } = await sandbox.savedKeys()
     environments = createEnvironments({
-      baseDir: dir,
+      baseDir: sandbox.dir,
       choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
-      createRuntime: sandboxRuntimes(front, { viaPort: port }),
+      createRuntime: sandboxRuntimes(sandbox.front, { viaPort: gate.port }),
       logger: quietLogger
     })
     await environments.start()
     const stuck = environments.switchTo({ environment: 'sandbox' }).catch((e: Error) => e)
-    while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+    while (gate.holding === 0) await new Promise((resolve) => setTimeout(resolve, 5))
     const back = await environments
       .switchTo({ environment: 'emulator' })
       .then(() => 'switched')
       .catch((e: Error) => e.message)
-    held.forEach((s) => s.destroy())
+    gate.release()
     await stuck
     expect(back).toBe('switched')
   }, 30_000)

@@ -8,12 +8,11 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createDispatch, type Dispatch } from '../../src/main/app/dispatch'
 import { createEnvironments, type Environments } from '../../src/main/app/environments'
 import { createHandlers } from '../../src/main/app/handlers'
 import { memoryChoice } from '../../src/main/app/prefs'
-import { startEmulator, type Emulator } from '../../src/main/emulator/emulator'
 import { createRuntime } from '../../src/main/runtime/runtime'
 import { createKeyStore } from '../../src/main/secrets/key-store'
 import { memoryStore } from '../../src/main/secrets/kv-store'
@@ -22,17 +21,14 @@ import { generateKeyPair } from '../../src/main/stark/keys'
 import type { OperationName, Result } from '../../src/shared/contract'
 import { findLeak, recordingLogger } from '../helpers/key-material'
 import { environmentsHost, sandboxRuntimes } from '../helpers/sandbox-runtimes'
-import { startTlsEmulator, type TlsEmulator } from '../helpers/tls-emulator'
+import { useSandboxStark } from '../helpers/sandbox-stark'
 
 describe('environments through the contract', () => {
-  let dir: string
-  let stark: Emulator
-  let front: TlsEmulator
+  const sandbox = useSandboxStark('ssim-environments-')
   let environments: Environments
   let dispatch: Dispatch
   const logger = recordingLogger()
   const answers: string[] = []
-  const sandboxKey = generateKeyPair()
   let projectId: string
   let emulatorRunId: string
 
@@ -48,32 +44,23 @@ describe('environments through the contract', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ssim-environments-'))
-    // The "sandbox": an emulator behind TLS for sandbox.api.starkbank.com, with this project.
-    stark = await startEmulator({ speed: 0, seed: 3 })
-    projectId = stark.registerProject(sandboxKey.publicPem)
-    front = await startTlsEmulator(stark.port)
+    projectId = sandbox.stark.registerProject(sandbox.key.publicPem)
     const keys = createKeyStore({ store: memoryStore(), encryptor: memoryEncryptor(), logger })
     environments = createEnvironments({
-      baseDir: dir,
+      baseDir: sandbox.dir,
       choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
       keys,
       speed: 0,
       logger,
-      // What only a test may do: the sandbox's TLS goes to the loopback front above.
-      createRuntime: sandboxRuntimes(front, {
+      // What only a test may do: the sandbox's TLS goes to the test's loopback front.
+      createRuntime: sandboxRuntimes(sandbox.front, {
         extra: { logger, retry: { attempts: 2, firstDelayMs: 10, maxDelayMs: 20 } }
       })
     })
-    dispatch = createDispatch(createHandlers(environmentsHost(environments, keys, dir)))
+    dispatch = createDispatch(createHandlers(environmentsHost(environments, keys, sandbox.dir)))
     await environments.start()
   })
-  afterAll(async () => {
-    await environments?.stop()
-    await front?.close()
-    await stark?.stop()
-    await rm(dir, { recursive: true, force: true })
-  })
+  sandbox.atEnd(() => environments?.stop())
 
   it('Given no credentials, When the sandbox is chosen, Then it is refused with what to do and the emulator keeps running', async () => {
     expect(environments.status()).toMatchObject({ phase: 'running', environment: 'emulator' })
@@ -98,7 +85,7 @@ describe('environments through the contract', () => {
     expect(JSON.stringify(wrong)).not.toContain('PRIVATE KEY')
     const badId = await call('keys:save', {
       projectId: 'prod-123',
-      privateKeyPem: sandboxKey.privatePem
+      privateKeyPem: sandbox.key.privatePem
     })
     expect(badId).toMatchObject({ ok: false, code: 'invalid_args' })
   })
@@ -126,12 +113,12 @@ describe('environments through the contract', () => {
   it('When the key is pasted and the sandbox chosen, Then the emulator stops cleanly and the sandbox runs in its own folder', async () => {
     const saved = await ok<{ projectId: string; fingerprint: string; publicKeyPem: string }>(
       'keys:save',
-      { projectId, privateKeyPem: sandboxKey.privatePem }
+      { projectId, privateKeyPem: sandbox.key.privatePem }
     )
     expect(saved).toEqual({
       projectId,
       fingerprint: expect.any(String),
-      publicKeyPem: sandboxKey.publicPem
+      publicKeyPem: sandbox.key.publicPem
     })
     const emulatorDir = environments.status().stateDir
     const view = await ok<{ environment: string; stateDirs: { sandbox: string } }>(
@@ -139,17 +126,17 @@ describe('environments through the contract', () => {
       { environment: 'sandbox' }
     )
     expect(view.environment).toBe('sandbox')
-    expect(view.stateDirs.sandbox).toBe(join(dir, `sandbox-${projectId}`))
+    expect(view.stateDirs.sandbox).toBe(join(sandbox.dir, `sandbox-${projectId}`))
     const status = environments.status()
     expect(status).toMatchObject({
       phase: 'running',
       environment: 'sandbox',
-      stateDir: join(dir, `sandbox-${projectId}`),
+      stateDir: join(sandbox.dir, `sandbox-${projectId}`),
       target: { kind: 'sandbox', projectId }
     })
     expect(status.stateDir).not.toBe(emulatorDir)
     // The sandbox's calls went over TLS to "Stark", signed for this project.
-    expect(front.seen.some((r) => r.accessId === `project/${projectId}`)).toBe(true)
+    expect(sandbox.front.seen.some((r) => r.accessId === `project/${projectId}`)).toBe(true)
     // No emulator controls on the sandbox.
     expect(await call('emulator:faults')).toMatchObject({ ok: false, code: 'emulator_only' })
   })
@@ -197,7 +184,7 @@ describe('environments through the contract', () => {
     expect(report.ok).toBe(false)
     expect(report.message).toMatch(/project|key/i)
     // Not running: the key may be replaced, and the same choice restarts it.
-    await ok('keys:save', { projectId, privateKeyPem: sandboxKey.privatePem })
+    await ok('keys:save', { projectId, privateKeyPem: sandbox.key.privatePem })
     await ok('environment:switch', { environment: 'sandbox' })
     expect(environments.status()).toMatchObject({ phase: 'running', environment: 'sandbox' })
     expect(await ok('keys:get')).toMatchObject({
@@ -208,7 +195,7 @@ describe('environments through the contract', () => {
 
   it('Then no answer and no log line carried any private key', () => {
     const everything = [...answers, ...logger.lines].join('\n')
-    expect(findLeak(everything, sandboxKey.privatePem)).toBeUndefined()
+    expect(findLeak(everything, sandbox.key.privatePem)).toBeUndefined()
     expect(everything).not.toMatch(/PRIVATE KEY-----/)
   })
 })
