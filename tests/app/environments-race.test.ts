@@ -12,7 +12,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDispatch } from '../../src/main/app/dispatch'
 import { environmentHandlers } from '../../src/main/app/environment-handlers'
-import { createEnvironments, type Environments } from '../../src/main/app/environments'
+import {
+  createEnvironments,
+  type Environments,
+  type EnvironmentsOptions
+} from '../../src/main/app/environments'
 import { createHandlers } from '../../src/main/app/handlers'
 import { memoryChoice } from '../../src/main/app/prefs'
 import { checkConnection } from '../../src/main/runtime/connection-check'
@@ -22,7 +26,30 @@ import { memoryStore } from '../../src/main/secrets/kv-store'
 import { memoryEncryptor } from '../../src/main/secrets/memory-encryptor'
 import { generateKeyPair } from '../../src/main/stark/keys'
 import { environmentsHost, quietLogger, sandboxRuntimes } from '../helpers/sandbox-runtimes'
-import { startGateProxy, useSandboxStark, type GateProxy } from '../helpers/sandbox-stark'
+import {
+  startGateProxy,
+  useSandboxStark,
+  type GateProxy,
+  type SandboxStark
+} from '../helpers/sandbox-stark'
+
+/** The manager as the app builds it, on the sandbox fixture's folder, starting on `environment`. */
+const managerFor = (
+  sandbox: SandboxStark,
+  keys: KeyStore,
+  environment: 'emulator' | 'sandbox',
+  createRuntime: EnvironmentsOptions['createRuntime'],
+  more: Partial<EnvironmentsOptions> = {}
+): Environments =>
+  createEnvironments({
+    baseDir: sandbox.dir,
+    choice: memoryChoice({ environment, publicUrl: { mode: 'off' } }),
+    keys,
+    speed: 0,
+    createRuntime,
+    logger: quietLogger,
+    ...more
+  })
 
 describe('environments: a switch during the first start', () => {
   let dir: string | undefined
@@ -118,14 +145,12 @@ describe('environments: Test connection on a failed sandbox while switching', ()
 
   it('Given a sandbox whose start failed, When Test connection is pending and the user switches to the emulator, Then the emulator keeps its Stark connection', async () => {
     const { keys } = await sandbox.savedKeys()
-    environments = createEnvironments({
-      baseDir: sandbox.dir,
-      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
+    environments = managerFor(
+      sandbox,
       keys,
-      speed: 0,
-      createRuntime: sandboxRuntimes(sandbox.front, { viaPort: gate.port }),
-      logger: quietLogger
-    })
+      'sandbox',
+      sandboxRuntimes(sandbox.front, { viaPort: gate.port })
+    )
     await environments.start()
     expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
 
@@ -162,20 +187,18 @@ describe('environments: the key changed while a switch to the sandbox is under w
     const { keys } = await sandbox.savedKeys()
     let deleted: Promise<unknown> | undefined
     const late: { handlers?: ReturnType<typeof environmentHandlers> } = {}
-    environments = createEnvironments({
-      baseDir: sandbox.dir,
-      choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
+    environments = managerFor(
+      sandbox,
       keys,
-      speed: 0,
-      createRuntime: sandboxRuntimes(sandbox.front, {
+      'emulator',
+      sandboxRuntimes(sandbox.front, {
         onCreate: (_runtime, asked) => {
           // The sandbox's runtime exists (the key is read) and the emulator is about to stop: the
           // user deletes the key now (another dashboard tab, or the Sandbox panel still open).
           if (asked.target.kind === 'sandbox') deleted = late.handlers?.['keys:delete'](undefined)
         }
-      }),
-      logger: quietLogger
-    })
+      })
+    )
     await environments.start()
     late.handlers = environmentHandlers(environmentsHost(environments, keys, sandbox.dir))
     await environments.switchTo({ environment: 'sandbox' })
@@ -217,15 +240,7 @@ describe('environments: the CLI started on the sandbox with --state-dir', () => 
       stopStepMs: 3_000
     })
     await initial.start()
-    environments = createEnvironments({
-      baseDir: sandbox.dir,
-      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
-      keys,
-      speed: 0,
-      createRuntime: build,
-      initial,
-      logger: quietLogger
-    })
+    environments = managerFor(sandbox, keys, 'sandbox', build, { initial })
     // What the switch dialog names as the folder the sandbox's run stays in.
     expect.soft((await environments.view()).stateDirs.sandbox).toBe(named)
     await environments.switchTo({ environment: 'emulator' })
@@ -248,14 +263,12 @@ describe('environments: Test connection after the key was replaced', () => {
 
   it('Given a sandbox whose start failed, When the user saves another key and tests the connection, Then the saved key is tested', async () => {
     const { keys, projectId } = await sandbox.savedKeys()
-    environments = createEnvironments({
-      baseDir: sandbox.dir,
-      choice: memoryChoice({ environment: 'sandbox', publicUrl: { mode: 'off' } }),
+    environments = managerFor(
+      sandbox,
       keys,
-      speed: 0,
-      createRuntime: sandboxRuntimes(sandbox.front, { viaPort: gate.port }),
-      logger: quietLogger
-    })
+      'sandbox',
+      sandboxRuntimes(sandbox.front, { viaPort: gate.port })
+    )
     await environments.start()
     expect(environments.status()).toMatchObject({ phase: 'failed', environment: 'sandbox' })
 
@@ -341,14 +354,12 @@ describe('environments: a sandbox start that hangs (a network that swallows pack
 
   it('Given a switch to the sandbox stuck reaching Stark, When the presenter goes back to the emulator, Then the stuck start is given up and the emulator runs', async () => {
     const { keys } = await sandbox.savedKeys()
-    environments = createEnvironments({
-      baseDir: sandbox.dir,
-      choice: memoryChoice({ environment: 'emulator', publicUrl: { mode: 'off' } }),
+    environments = managerFor(
+      sandbox,
       keys,
-      speed: 0,
-      createRuntime: sandboxRuntimes(sandbox.front, { viaPort: gate.port }),
-      logger: quietLogger
-    })
+      'emulator',
+      sandboxRuntimes(sandbox.front, { viaPort: gate.port })
+    )
     await environments.start()
     const stuck = environments.switchTo({ environment: 'sandbox' }).catch((e: Error) => e)
     while (gate.holding === 0) await new Promise((resolve) => setTimeout(resolve, 5))
